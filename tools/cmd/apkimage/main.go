@@ -1,0 +1,86 @@
+// Command apkimage builds minimal container images from Alpine APK packages.
+// Each verb is a function taking its arguments; flags live only here in
+// cmd/, the work in tools/internal.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+)
+
+// verb is one sub-command: its arguments after the verb name.
+type verb struct {
+	run     func(args []string) error
+	summary string
+}
+
+var verbs = map[string]verb{
+	"vercmp":  {vercmpMain, "compare two apk versions"},
+	"index":   {indexMain, "verify and list an APKINDEX, or merge image layouts into an OCI index"},
+	"verify":  {verifyMain, "verify .apk files against a keyring"},
+	"resolve": {resolveMain, "resolve packages against APKINDEX files"},
+	"lock":    {lockMain, "resolve, fetch and verify packages and write a lock file"},
+	"layer":   {layerMain, "write a reproducible layer from verified packages"},
+	"image":   {imageMain, "write a single-platform OCI image layout"},
+	"sbom":    {sbomMain, "write an SPDX 2.3 SBOM for the packages of an image"},
+}
+
+// exitError carries a specific exit status (vercmp --test uses 1 and 2).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return ""
+	}
+	return e.err.Error()
+}
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage()
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	v, ok := verbs[args[0]]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "apkimage: unknown verb %q\n\n", args[0])
+		usage()
+		return 2
+	}
+	if err := v.run(args[1:]); err != nil {
+		var ee *exitError
+		if errors.As(err, &ee) {
+			if ee.err != nil {
+				fmt.Fprintf(os.Stderr, "apkimage %s: %v\n", args[0], ee.err)
+			}
+			return ee.code
+		}
+		fmt.Fprintf(os.Stderr, "apkimage %s: %v\n", args[0], err)
+		return 1
+	}
+	return 0
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: apkimage VERB [flags] [args]\n\nverbs:")
+	names := make([]string, 0, len(verbs))
+	for n := range verbs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(os.Stderr, "  %-8s %s\n", n, verbs[n].summary)
+	}
+	fmt.Fprintln(os.Stderr, "\n'apkimage VERB --help' shows a verb's flags.")
+}
