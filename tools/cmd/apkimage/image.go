@@ -1,0 +1,211 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/image"
+)
+
+// imageMain writes a single-platform OCI image layout (see DESIGN.md, "Flags
+// of the build verbs").
+func imageMain(args []string) error {
+	fs := flag.NewFlagSet("image", flag.ContinueOnError)
+	var (
+		out       = fs.String("out", "", "output OCI layout `DIR` (replaced atomically)")
+		osName    = fs.String("os", "linux", "platform OS")
+		arch      = fs.String("arch", "", "platform architecture in Go/OCI terms (amd64, arm64, arm, ...); required")
+		variant   = fs.String("variant", "", "platform variant (v6, v7 for arm)")
+		base      = fs.String("base", "", "base image: an OCI layout `DIR` whose index.json lists one manifest")
+		user      = fs.String("user", "", "config User")
+		workdir   = fs.String("workdir", "", "config WorkingDir")
+		created   = fs.Int64("created", 0, "creation time in `SECONDS` since the Unix epoch")
+		configOut = fs.String("config-out", "", "also write the config blob to `FILE`")
+		digestOut = fs.String("digest-out", "", "also write the manifest digest (sha256:..., no newline) to `FILE`")
+		layers    imgLayerList
+		env       = imgKV{name: "env"}
+		labels    = imgKV{name: "label"}
+		annots    = imgKV{name: "annotation"}
+		entry     imgJSONArray
+		cmd       imgJSONArray
+	)
+	fs.Var(layers.flag(true), "layer", "gzipped layer `FILE` (from apkimage layer); repeatable, order kept with --tar")
+	fs.Var(layers.flag(false), "tar", "plain tar `FILE`, gzipped deterministically here; repeatable, order kept with --layer")
+	fs.Var(&env, "env", "environment `KEY=VALUE`; repeatable; overrides the base's value of KEY")
+	fs.Var(&labels, "label", "config label `KEY=VALUE`; repeatable")
+	fs.Var(&annots, "annotation", "manifest annotation `KEY=VALUE`; repeatable")
+	fs.Var(&entry, "entrypoint", "config Entrypoint as a `JSON_ARRAY`, e.g. '[\"/bin/sh\",\"-c\"]'")
+	fs.Var(&cmd, "cmd", "config Cmd as a `JSON_ARRAY`")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: apkimage image --out DIR --arch ARCH [flags]\n\nWrites a single-platform OCI image layout: --base's layers, then --layer and --tar files in command-line order.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	if err := imgParse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return imgUsageError(fs, "unexpected arguments %q; layers go in --layer or --tar", fs.Args())
+	}
+	if *out == "" || *arch == "" {
+		return imgUsageError(fs, "--out and --arch are required")
+	}
+	if *created < 0 {
+		return imgUsageError(fs, "--created %d is before the Unix epoch", *created)
+	}
+	res, err := image.WriteLayout(*out, image.Spec{
+		Base:        *base,
+		Layers:      layers.layers,
+		OS:          *osName,
+		Arch:        *arch,
+		Variant:     *variant,
+		Env:         env.list,
+		User:        *user,
+		WorkDir:     *workdir,
+		Entrypoint:  entry.value,
+		Cmd:         cmd.value,
+		Labels:      imgMap(labels),
+		Annotations: imgMap(annots),
+		Created:     time.Unix(*created, 0).UTC(),
+	})
+	if err != nil {
+		return err
+	}
+	if *configOut != "" {
+		if err := imgWriteFile(*configOut, res.Config); err != nil {
+			return err
+		}
+	}
+	if *digestOut != "" {
+		if err := imgWriteFile(*digestOut, []byte(res.ManifestDigest.String())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// imgParse parses flags; --help exits 0, other flag errors exit 2 (the flag
+// package has already printed them).
+func imgParse(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(os.Stderr)
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return &exitError{code: 0}
+		}
+		return &exitError{code: 2}
+	}
+	return nil
+}
+
+func imgUsageError(fs *flag.FlagSet, format string, a ...interface{}) error {
+	return &exitError{code: 2, err: fmt.Errorf(format+" (see 'apkimage %s --help')", append(a, fs.Name())...)}
+}
+
+// imgLayerList keeps --layer and --tar in one list, in command-line order.
+type imgLayerList struct {
+	layers []image.Layer
+}
+
+func (l *imgLayerList) flag(gzipped bool) flag.Value { return imgLayerFlag{l, gzipped} }
+
+type imgLayerFlag struct {
+	list    *imgLayerList
+	gzipped bool
+}
+
+func (f imgLayerFlag) String() string { return "" }
+
+func (f imgLayerFlag) Set(path string) error {
+	// The base name only: history must not depend on where the build ran.
+	by := "apkimage image --tar " + filepath.Base(path)
+	if f.gzipped {
+		by = "apkimage image --layer " + filepath.Base(path)
+	}
+	f.list.layers = append(f.list.layers, image.Layer{Path: path, Gzipped: f.gzipped, CreatedBy: by})
+	return nil
+}
+
+// imgKV collects repeated KEY=VALUE flags in order.
+type imgKV struct {
+	name string
+	list []string
+}
+
+func (kv *imgKV) String() string { return strings.Join(kv.list, ",") }
+
+func (kv *imgKV) Set(s string) error {
+	k, _, ok := strings.Cut(s, "=")
+	if !ok || k == "" {
+		return fmt.Errorf("--%s %q is not KEY=VALUE", kv.name, s)
+	}
+	kv.list = append(kv.list, s)
+	return nil
+}
+
+// imgMap turns kv's entries into a map (a later key wins), nil if none.
+func imgMap(kv imgKV) map[string]string {
+	if len(kv.list) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(kv.list))
+	for _, e := range kv.list {
+		k, v, _ := strings.Cut(e, "=")
+		m[k] = v
+	}
+	return m
+}
+
+// imgJSONArray is a flag holding a JSON array of strings; unset stays nil.
+type imgJSONArray struct {
+	value []string
+}
+
+func (j *imgJSONArray) String() string {
+	if j == nil || j.value == nil {
+		return ""
+	}
+	b, _ := json.Marshal(j.value)
+	return string(b)
+}
+
+func (j *imgJSONArray) Set(s string) error {
+	var v []string
+	if err := json.Unmarshal([]byte(s), &v); err != nil || v == nil {
+		return fmt.Errorf("%s is not a JSON array of strings, e.g. [\"/bin/sh\",\"-c\"]", strconv.Quote(s))
+	}
+	j.value = v
+	return nil
+}
+
+// imgWriteFile writes b to path through a temporary file in the same
+// directory, so a failure never leaves a partial file.
+func imgWriteFile(path string, b []byte) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}

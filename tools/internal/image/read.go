@@ -1,0 +1,76 @@
+package image
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+)
+
+// single is a single-platform image read from a layout directory.
+type single struct {
+	dir      string
+	desc     v1.Descriptor // index.json's entry
+	manifest v1.Manifest
+	config   configFile
+}
+
+// readSingle reads a layout whose index.json lists exactly one image
+// manifest, checking the manifest's and config's digests.
+func readSingle(dir string) (*single, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "index.json"))
+	if err != nil {
+		return nil, fmt.Errorf("layout %s: %w (is it an OCI image layout?)", dir, err)
+	}
+	var idx v1.IndexManifest
+	if err := json.Unmarshal(b, &idx); err != nil {
+		return nil, fmt.Errorf("layout %s: parsing index.json: %w", dir, err)
+	}
+	if n := len(idx.Manifests); n != 1 {
+		return nil, fmt.Errorf("layout %s: index.json lists %d manifests, want exactly one (a single-platform image layout)", dir, n)
+	}
+	s := &single{dir: dir, desc: idx.Manifests[0]}
+	if !s.desc.MediaType.IsImage() {
+		return nil, fmt.Errorf("layout %s: index.json's entry is %q, not an image manifest; pass a single-platform image layout", dir, s.desc.MediaType)
+	}
+	mb, err := readBlob(dir, s.desc)
+	if err != nil {
+		return nil, fmt.Errorf("layout %s: manifest: %w", dir, err)
+	}
+	if err := json.Unmarshal(mb, &s.manifest); err != nil {
+		return nil, fmt.Errorf("layout %s: parsing manifest %s: %w", dir, s.desc.Digest, err)
+	}
+	cb, err := readBlob(dir, s.manifest.Config)
+	if err != nil {
+		return nil, fmt.Errorf("layout %s: config: %w", dir, err)
+	}
+	if err := json.Unmarshal(cb, &s.config); err != nil {
+		return nil, fmt.Errorf("layout %s: parsing config %s: %w", dir, s.manifest.Config.Digest, err)
+	}
+	if n, m := len(s.manifest.Layers), len(s.config.RootFS.DiffIDs); n != m {
+		return nil, fmt.Errorf("layout %s: manifest has %d layers but config has %d diff_ids; the image is damaged", dir, n, m)
+	}
+	return s, nil
+}
+
+// platform is the image's platform as its config states it.
+func (s *single) platform() v1.Platform {
+	return v1.Platform{OS: s.config.OS, Architecture: s.config.Architecture, Variant: s.config.Variant}
+}
+
+// ociLayerType maps a layer media type to its OCI name. Docker's names
+// describe the same bytes, so relabelling keeps the digest.
+func ociLayerType(mt types.MediaType) (types.MediaType, bool) {
+	switch mt {
+	case types.OCILayer, types.DockerLayer:
+		return types.OCILayer, true
+	case types.OCIUncompressedLayer, types.DockerUncompressedLayer:
+		return types.OCIUncompressedLayer, true
+	case types.OCILayerZStd:
+		return types.OCILayerZStd, true
+	}
+	return "", false
+}

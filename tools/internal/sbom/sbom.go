@@ -1,0 +1,170 @@
+package sbom
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Creator is the tool named in every document's creationInfo.
+const Creator = "Tool: musl-dynamic-apkimage"
+
+// namespaceBase prefixes every documentNamespace; the namespace only has to be
+// a unique URI, nothing is served there.
+const namespaceBase = "https://github.com/musl-dynamic/musl-dynamic/spdx/"
+
+const noAssertion = "NOASSERTION"
+
+// Doc is what an image's SBOM describes.
+type Doc struct {
+	// Name is the image's name; it names the document and its root package.
+	Name string
+	// Created is the document's creation time (the image's build time).
+	Created time.Time
+	// Packages are the image's APK packages, in install order.
+	Packages []Package
+}
+
+// Package is one installed APK package, as the layer verb's META.json lists it.
+type Package struct {
+	Name        string `json:"name"`
+	Version     string `json:"version"`
+	Arch        string `json:"arch"`
+	License     string `json:"license"`
+	Origin      string `json:"origin"`
+	Checksum    string `json:"checksum"` // apk's Q1: "Q1" + base64(SHA-1 of the control member)
+	URL         string `json:"url"`
+	Description string `json:"description"`
+}
+
+// Write writes d as SPDX 2.3 JSON: keys sorted, two-space indent, trailing
+// newline.
+func Write(w io.Writer, d Doc) error {
+	doc, err := build(d)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("encoding SBOM %s: %w", d.Name, err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("writing SBOM %s: %w", d.Name, err)
+	}
+	return nil
+}
+
+func build(d Doc) (*document, error) {
+	if d.Name == "" {
+		return nil, fmt.Errorf("SBOM: the image needs a name")
+	}
+	root := spdxPackage{
+		SPDXID:           "SPDXRef-Image",
+		Name:             d.Name,
+		DownloadLocation: noAssertion,
+		LicenseConcluded: noAssertion,
+		LicenseDeclared:  noAssertion,
+		CopyrightText:    noAssertion,
+		Supplier:         noAssertion,
+		PrimaryPurpose:   "CONTAINER",
+	}
+	doc := &document{
+		SPDXVersion: "SPDX-2.3",
+		DataLicense: "CC0-1.0",
+		SPDXID:      "SPDXRef-DOCUMENT",
+		Name:        d.Name,
+		CreationInfo: creationInfo{
+			Created:  d.Created.UTC().Format(time.RFC3339),
+			Creators: []string{Creator},
+		},
+		Packages: []spdxPackage{root},
+		Relationships: []relationship{{
+			Element: "SPDXRef-DOCUMENT", Type: "DESCRIBES", Related: root.SPDXID,
+		}},
+	}
+	used := map[string]bool{root.SPDXID: true}
+	for _, p := range d.Packages {
+		sp, err := apkPackage(p)
+		if err != nil {
+			return nil, fmt.Errorf("SBOM %s: package %s-%s: %w", d.Name, p.Name, p.Version, err)
+		}
+		sp.SPDXID = uniqueID(used, "SPDXRef-Package-"+sanitizeID(p.Name))
+		doc.Packages = append(doc.Packages, sp)
+		doc.Relationships = append(doc.Relationships, relationship{
+			Element: root.SPDXID, Type: "CONTAINS", Related: sp.SPDXID,
+		})
+	}
+	ns, err := namespace(d)
+	if err != nil {
+		return nil, err
+	}
+	doc.DocumentNamespace = ns
+	return doc, nil
+}
+
+func apkPackage(p Package) (spdxPackage, error) {
+	if p.Name == "" || p.Version == "" {
+		return spdxPackage{}, fmt.Errorf("name and version are required; regenerate META.json with apkimage layer")
+	}
+	sp := spdxPackage{
+		Name:             p.Name,
+		VersionInfo:      p.Version,
+		DownloadLocation: noAssertion,
+		Homepage:         p.URL,
+		LicenseConcluded: noAssertion,
+		LicenseDeclared:  noAssertion,
+		CopyrightText:    noAssertion,
+		Supplier:         noAssertion,
+		Description:      p.Description,
+		ExternalRefs: []externalRef{{
+			Category: "PACKAGE-MANAGER", Type: "purl", Locator: purl(p),
+		}},
+	}
+	if validExpression(p.License) {
+		sp.LicenseDeclared = p.License
+	} else if p.License != "" {
+		sp.LicenseComments = "apk license: " + p.License
+	}
+	if p.Checksum != "" {
+		sum, err := q1Hex(p.Checksum)
+		if err != nil {
+			return spdxPackage{}, err
+		}
+		sp.Checksums = []checksum{{Algorithm: "SHA1", Value: sum}}
+	}
+	return sp, nil
+}
+
+// q1Hex turns apk's "Q1<base64 SHA-1>" into hex.
+func q1Hex(q string) (string, error) {
+	b64 := strings.TrimPrefix(q, "Q1")
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil || b64 == q || len(raw) != 20 {
+		return "", fmt.Errorf("checksum %q is not a Q1 SHA-1 (\"Q1\" and 28 base64 characters); regenerate META.json with apkimage layer", q)
+	}
+	return hex.EncodeToString(raw), nil
+}
+
+// namespace derives the documentNamespace from everything else in the
+// document, so equal inputs give equal documents and different ones differ.
+func namespace(d Doc) (string, error) {
+	b, err := json.Marshal(struct {
+		Name     string
+		Created  string
+		Packages []Package
+	}{d.Name, d.Created.UTC().Format(time.RFC3339), d.Packages})
+	if err != nil {
+		return "", fmt.Errorf("SBOM %s: %w", d.Name, err)
+	}
+	sum := sha256.Sum256(b)
+	return namespaceBase + strings.Trim(sanitizeID(d.Name), "-.") + "-" + hex.EncodeToString(sum[:]), nil
+}
