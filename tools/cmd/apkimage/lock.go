@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/fetch"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/lock"
+)
+
+// stderr receives progress and summaries; tests replace it.
+var stderr io.Writer = os.Stderr
+
+// lockMain implements
+// "lock --config CONFIG.json --out LOCK.json [--timeout 60s] [--attempts 3] [--check]":
+// resolve, download and verify every package of every architecture and
+// write the lock atomically. With --check nothing is fetched: the verb
+// fails when LOCK.json does not answer CONFIG.json.
+func lockMain(args []string) error {
+	fs := flag.NewFlagSet("lock", flag.ContinueOnError)
+	fs.SetOutput(os.Stderr)
+	config := fs.String("config", "", "lock configuration `CONFIG.json`: repositories, keyring, packages, architectures")
+	out := fs.String("out", "", "lock file `LOCK.json` to write (atomically; untouched on failure)")
+	timeout := fs.Duration("timeout", fetch.DefaultTimeout, "give up on a download after this long without progress")
+	attempts := fs.Int("attempts", fetch.DefaultAttempts, "tries per URL on transient failures")
+	check := fs.Bool("check", false, "fetch nothing; fail if --out is missing, invalid or stale for --config")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: apkimage lock --config CONFIG.json --out LOCK.json [--timeout 60s] [--attempts 3] [--check]\n\nflags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return &exitError{code: 2}
+	}
+	switch {
+	case fs.NArg() > 0:
+		return &exitError{2, fmt.Errorf("unexpected arguments %q", fs.Args())}
+	case *config == "" || *out == "":
+		return &exitError{2, errors.New("--config and --out are required")}
+	case *timeout <= 0 || *attempts <= 0:
+		return &exitError{2, errors.New("--timeout and --attempts must be positive")}
+	}
+	cfg, err := lock.ReadConfig(*config)
+	if err != nil {
+		return err
+	}
+	if *check {
+		l, err := lock.Read(*out)
+		if err != nil {
+			return err
+		}
+		return l.Check(*cfg, fmt.Sprintf("'apkimage lock --config %s --out %s'", *config, *out))
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	// The cap matches apkfile's default expansion limit: no real package
+	// or index comes near it, a runaway response stops there.
+	c := &fetch.Client{Attempts: *attempts, Timeout: *timeout, MaxBytes: 2 << 30, Log: stderr}
+	l, err := lock.Create(ctx, *cfg, c, stderr)
+	if err != nil {
+		return err
+	}
+	if err := lock.Write(*out, l); err != nil {
+		return err
+	}
+	for _, arch := range l.Config.Architectures {
+		fmt.Fprintln(stderr, lockSummary(arch, l.Architectures[arch].Packages))
+	}
+	return nil
+}
+
+// lockSummary is one line per architecture: what was locked and its size.
+func lockSummary(arch string, ps []lock.Package) string {
+	var total int64
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		total += p.Size
+		names[i] = p.Name + "-" + p.Version
+	}
+	return fmt.Sprintf("lock: %s: %d packages, %.1f KiB: %s", arch, len(ps), float64(total)/1024, strings.Join(names, " "))
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+// TestMain lets tests run this binary as the real command (see
+// TestServeCommand) and removes the shared mirror afterwards.
+func TestMain(m *testing.M) {
+	if os.Getenv("MIRROR_TEST_RUN_MAIN") == "1" {
+		main()
+		os.Exit(0)
+	}
+	code := m.Run()
+	if shared.dir != "" {
+		os.RemoveAll(filepath.Dir(shared.dir))
+	}
+	os.Exit(code)
+}
+
+// shared is one generated mirror for all tests that only read it: building
+// hello for seven arches takes seconds.
+var shared struct {
+	once   sync.Once
+	dir    string
+	arches []string
+	err    error
+}
+
+// availableArches are the arches whose musl .deb is present, plus riscv64
+// (which needs none); missing ones are reported once.
+func availableArches(t *testing.T) []string {
+	t.Helper()
+	var names, missing []string
+	for _, a := range arches {
+		if a.Deb != "" {
+			if _, _, err := debFile(defaultDebDir(), a.Deb); err != nil {
+				missing = append(missing, a.APK)
+				continue
+			}
+		}
+		names = append(names, a.APK)
+	}
+	if len(missing) > 0 {
+		t.Logf("skipping arches %v: their musl .deb is not in %s; run tools/setup.sh", missing, defaultDebDir())
+	}
+	if len(names) == 1 {
+		t.Skipf("no Debian musl .debs in %s: run tools/setup.sh", defaultDebDir())
+	}
+	return names
+}
+
+// sharedMirror generates the mirror once into a temporary directory.
+func sharedMirror(t *testing.T) (dir string, names []string) {
+	t.Helper()
+	names = availableArches(t)
+	shared.once.Do(func() {
+		tmp, err := os.MkdirTemp("", "mirror-test-")
+		if err != nil {
+			shared.err = err
+			return
+		}
+		shared.dir = filepath.Join(tmp, "mirror")
+		shared.arches = names
+		shared.err = generateInto(shared.dir, names)
+	})
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	return shared.dir, shared.arches
+}
+
+func generateInto(dir string, names []string) error {
+	files, err := generate(genOptions{Debs: defaultDebDir(), Arches: names, Hello: "auto", Log: os.Stderr})
+	if err != nil {
+		return fmt.Errorf("generate: %w", err)
+	}
+	return writeTree(dir, files)
+}

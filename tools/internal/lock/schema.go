@@ -1,0 +1,109 @@
+package lock
+
+// SchemaVersion is the only lock file schema this package reads and writes.
+const SchemaVersion = 1
+
+// Architectures are the apk architecture names a lock may cover.
+var Architectures = []string{"aarch64", "armhf", "armv7", "ppc64le", "riscv64", "s390x", "x86", "x86_64"}
+
+// The structs below declare their fields in the alphabetical order of their
+// JSON names: encoding/json writes struct fields in declaration order and
+// map keys sorted, so a marshalled lock has sorted keys throughout.
+
+// Lock is a lock file: what was asked for, where it came from, and per
+// architecture the exact packages in install order.
+type Lock struct {
+	Architectures map[string]Arch `json:"architectures"`
+	Config        LockConfig      `json:"config"`
+	Keyring       []Key           `json:"keyring"`
+	Repositories  []Repository    `json:"repositories"`
+	Version       int             `json:"version"`
+}
+
+// LockConfig records the request the lock answers, so that a changed
+// configuration can be detected (see Check).
+type LockConfig struct {
+	Architectures []string `json:"architectures"`
+	Packages      []string `json:"packages"` // the world: dependency atoms
+}
+
+// Repository is one package repository: a base URL under which
+// "<arch>/APKINDEX.tar.gz" and "<arch>/<name>-<version>.apk" live, and
+// mirrors with the same layout, tried in order when the URL fails.
+type Repository struct {
+	Mirrors []string `json:"mirrors"`
+	URL     string   `json:"url"`
+}
+
+// Key is one trusted signing key. PEM is the key file's exact content as
+// downloaded and SHA256 its hex digest, so a replaced key is noticed.
+type Key struct {
+	Name   string `json:"name"` // key file name, as signatures name it
+	PEM    string `json:"pem"`
+	SHA256 string `json:"sha256"`
+	URL    string `json:"url"`
+}
+
+// Arch holds the packages of one architecture in install order.
+type Arch struct {
+	Packages []Package `json:"packages"`
+}
+
+// Package is one locked .apk file.
+type Package struct {
+	Arch       string `json:"arch"`       // the package's arch: the lock's arch or "noarch"
+	Checksum   string `json:"checksum"`   // "Q1" + base64 SHA-1 of the control member
+	Name       string `json:"name"`       // pkgname
+	Repository string `json:"repository"` // URL of the Repository it came from
+	SHA256     string `json:"sha256"`     // hex SHA-256 of the whole .apk file
+	Size       int64  `json:"size"`       // bytes of the .apk file
+	URL        string `json:"url"`        // where the .apk was downloaded from
+	Version    string `json:"version"`    // pkgver
+}
+
+// FileName is the package's file name in its repository,
+// "<name>-<version>.apk".
+func (p Package) FileName() string { return p.Name + "-" + p.Version + ".apk" }
+
+// URLs returns the package's URL followed by the same file under each
+// mirror of its repository, for fetch.Client.Get.
+func (l *Lock) URLs(arch string, p Package) []string {
+	urls := []string{p.URL}
+	for _, r := range l.Repositories {
+		if r.URL != p.Repository {
+			continue
+		}
+		for _, m := range r.Mirrors {
+			urls = append(urls, join(m, arch, p.FileName()))
+		}
+	}
+	return urls
+}
+
+// KeyringPEM returns the keys' PEM contents by key name, as
+// keyring.FromPEM takes them.
+func (l *Lock) KeyringPEM() map[string][]byte {
+	m := make(map[string][]byte, len(l.Keyring))
+	for _, k := range l.Keyring {
+		m[k.Name] = []byte(k.PEM)
+	}
+	return m
+}
+
+// RepositoryURLs returns the repositories' URLs in order, as
+// /etc/apk/repositories lists them.
+func (l *Lock) RepositoryURLs() []string {
+	out := make([]string, len(l.Repositories))
+	for i, r := range l.Repositories {
+		out[i] = r.URL
+	}
+	return out
+}
+
+// join builds "<base>/<arch>/<file>", tolerating a trailing slash on base.
+func join(base, arch, file string) string {
+	for len(base) > 0 && base[len(base)-1] == '/' {
+		base = base[:len(base)-1]
+	}
+	return base + "/" + arch + "/" + file
+}
