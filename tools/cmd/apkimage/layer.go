@@ -1,0 +1,231 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkfile"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/keyring"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/layer"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/lock"
+)
+
+const layerUsage = `usage: apkimage layer --lock LOCK.json --arch ARCH (--key FILE ... | --keyring DIR)
+                      --mtime SECONDS [--account NAME:UID:GID[:HOME[:SHELL]] ...]
+                      --out LAYER.tar.gz --meta META.json APK...
+
+Checks each APK against the lock (the lock's packages for ARCH, in order:
+size, sha256, Q1, name, version, arch), verifies it in full, and writes one
+reproducible layer of the merged root plus its metadata.
+
+flags:`
+
+// accountList is a repeatable --account flag.
+type accountList []layer.Account
+
+func (l *accountList) String() string { return fmt.Sprint(len(*l), " accounts") }
+
+// Set parses NAME:UID:GID[:HOME[:SHELL]]; home defaults to /home/NAME and
+// shell to /sbin/nologin.
+func (l *accountList) Set(s string) error {
+	f := strings.Split(s, ":")
+	if len(f) < 3 || len(f) > 5 || f[0] == "" {
+		return fmt.Errorf("account %q: want NAME:UID:GID[:HOME[:SHELL]]", s)
+	}
+	uid, err1 := strconv.Atoi(f[1])
+	gid, err2 := strconv.Atoi(f[2])
+	if err1 != nil || err2 != nil || uid < 0 || gid < 0 {
+		return fmt.Errorf("account %q: UID and GID must be non-negative numbers", s)
+	}
+	a := layer.Account{Name: f[0], UID: uid, GID: gid, Home: "/home/" + f[0], Shell: "/sbin/nologin"}
+	if len(f) > 3 && f[3] != "" {
+		a.Home = f[3]
+	}
+	if len(f) > 4 && f[4] != "" {
+		a.Shell = f[4]
+	}
+	*l = append(*l, a)
+	return nil
+}
+
+// layerMain implements the layer verb; see layerUsage.
+func layerMain(args []string) error {
+	fs := flag.NewFlagSet("layer", flag.ContinueOnError)
+	fs.SetOutput(os.Stderr)
+	lockPath := fs.String("lock", "", "`LOCK.json` written by apkimage lock")
+	arch := fs.String("arch", "", "apk architecture of the layer, e.g. x86_64")
+	kf := addKeyringFlags(fs)
+	mtime := fs.Int64("mtime", -1, "modification time of every entry, `SECONDS` since the Unix epoch")
+	var accounts accountList
+	fs.Var(&accounts, "account", "add a user and group `NAME:UID:GID[:HOME[:SHELL]]` (repeatable)")
+	out := fs.String("out", "", "layer `LAYER.tar.gz` to write")
+	meta := fs.String("meta", "", "layer metadata `META.json` to write")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), layerUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return &exitError{code: 2}
+	}
+	switch {
+	case *lockPath == "" || *arch == "" || *out == "" || *meta == "":
+		return &exitError{2, errors.New("--lock, --arch, --out and --meta are required")}
+	case *mtime < 0:
+		return &exitError{2, errors.New("--mtime SECONDS is required (a fixed time keeps the layer reproducible)")}
+	case (kf.dir == "") == (len(kf.keys) == 0):
+		return &exitError{2, errors.New("give either --keyring DIR or one or more --key FILE")}
+	}
+	l, err := lock.Read(*lockPath)
+	if err != nil {
+		return err
+	}
+	locked, ok := l.Architectures[*arch]
+	if !ok {
+		return fmt.Errorf("lock file %s has no architecture %s (it has %s): add it to the configuration and re-lock",
+			*lockPath, *arch, strings.Join(l.Config.Architectures, ", "))
+	}
+	kr, err := lockedKeyring(l, kf)
+	if err != nil {
+		return err
+	}
+	files := fs.Args()
+	if len(files) != len(locked.Packages) {
+		return fmt.Errorf("got %d package files for %s, the lock has %d (%s): pass the lock's packages for %s in its order",
+			len(files), *arch, len(locked.Packages), packageNames(locked.Packages), *arch)
+	}
+	pkgs := make([]layer.Package, len(files))
+	for i, path := range files {
+		p, closer, err := openLocked(path, *arch, locked.Packages[i], kr)
+		if err != nil {
+			return err
+		}
+		defer closer.Close()
+		pkgs[i] = p
+	}
+	var keys []layer.Key
+	for _, k := range l.Keyring {
+		keys = append(keys, layer.Key{Name: k.Name, PEM: []byte(k.PEM)})
+	}
+	opt := layer.Options{
+		MTime:        time.Unix(*mtime, 0),
+		Arch:         *arch,
+		World:        l.Config.Packages,
+		Repositories: l.RepositoryURLs(),
+		Keys:         keys,
+		Accounts:     accounts,
+	}
+	return writeLayer(*out, *meta, *arch, pkgs, locked.Packages, opt)
+}
+
+// lockedKeyring reads the key files and accepts each only if the lock holds
+// a key of that name with the same sha256 (and so the same PEM, which the
+// lock's validation ties to its sha256).
+func lockedKeyring(l *lock.Lock, kf *keyringFlags) (*keyring.Keyring, error) {
+	paths := kf.keys
+	if kf.dir != "" {
+		matches, err := filepath.Glob(filepath.Join(kf.dir, "*.pub"))
+		if err != nil || len(matches) == 0 {
+			return nil, fmt.Errorf("keyring directory %s holds no *.pub key files: pass the lock's keys", kf.dir)
+		}
+		paths = matches
+	}
+	byName := map[string]lock.Key{}
+	for _, k := range l.Keyring {
+		byName[k.Name] = k
+	}
+	pems := map[string][]byte{}
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("reading key file: %w", err)
+		}
+		name := filepath.Base(p)
+		k, ok := byName[name]
+		if !ok {
+			return nil, fmt.Errorf("key file %s: the lock's keyring has no key %s: pass only the lock's keys, or add the key's URL to the configuration and re-lock", p, name)
+		}
+		sum := sha256.Sum256(b)
+		if got := hex.EncodeToString(sum[:]); got != k.SHA256 {
+			return nil, fmt.Errorf("key file %s: sha256 %s differs from the lock's %s for %s (from %s): re-fetch the key or re-lock", p, got, k.SHA256, name, k.URL)
+		}
+		if _, dup := pems[name]; dup {
+			return nil, fmt.Errorf("key file %s: another key file is also named %s", p, name)
+		}
+		pems[name] = b
+	}
+	return keyring.FromPEM(pems)
+}
+
+// openLocked checks the file against its lock entry (size, sha256), opens
+// it with signature verification and checks Q1, name, version and arch.
+// The data member is verified as the layer streams it.
+func openLocked(path, arch string, want lock.Package, kr *keyring.Keyring) (layer.Package, io.Closer, error) {
+	id := fmt.Sprintf("%s-%s (%s)", want.Name, want.Version, arch)
+	fail := func(format string, a ...interface{}) (layer.Package, io.Closer, error) {
+		return layer.Package{}, nil, fmt.Errorf("package file %s for %s: %s; re-fetch the package or re-lock",
+			path, id, fmt.Sprintf(format, a...))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fail("%v", err)
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		f.Close()
+		return fail("reading: %v", err)
+	}
+	if n != want.Size {
+		f.Close()
+		return fail("size %d differs from the lock's %d", n, want.Size)
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != want.SHA256 {
+		f.Close()
+		return fail("sha256 %s differs from the lock's %s", got, want.SHA256)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return fail("%v", err)
+	}
+	p, err := apkfile.Open(f, path, kr, apkfile.Options{})
+	if err != nil {
+		f.Close()
+		return fail("%v", err)
+	}
+	for _, c := range []struct{ what, got, want string }{
+		{"checksum", p.Checksum, want.Checksum},
+		{"name", p.Info.Name, want.Name},
+		{"version", p.Info.Version, want.Version},
+		{"arch", p.Info.Arch, want.Arch},
+	} {
+		if c.got != c.want {
+			f.Close()
+			return fail("%s %q differs from the lock's %q", c.what, c.got, c.want)
+		}
+	}
+	var scripts []layer.Script
+	for _, s := range p.Scripts {
+		scripts = append(scripts, layer.Script{Name: s.Name, Body: s.Body})
+	}
+	return layer.Package{Info: p.Info, Checksum: p.Checksum, Size: want.Size, Scripts: scripts, Data: p}, f, nil
+}
+
+func packageNames(ps []lock.Package) string {
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = p.FileName()
+	}
+	return strings.Join(names, " ")
+}

@@ -1,0 +1,172 @@
+package layer
+
+import (
+	"archive/tar"
+	"crypto/sha1"
+	"fmt"
+)
+
+// meta is what a tar header says about an entry besides its name and type.
+type meta struct {
+	mode     int64 // permission bits with setuid, setgid and sticky
+	uid, gid int
+	xattrs   map[string]string // full PAX keys, SCHILY.xattr.*
+}
+
+// inode is the content and metadata of a regular file; hardlinked names
+// share one.
+type inode struct {
+	meta
+	off, size int64  // content in the spool
+	extra     []byte // appended after the spooled bytes (generated content)
+}
+
+// entry is one name of the merged tree.
+type entry struct {
+	typ      byte // tar.TypeReg, TypeDir, TypeSymlink, TypeChar, TypeBlock, TypeFifo
+	meta          // for everything but regular files
+	node     *inode
+	linkname string // symlink target
+	devmajor int64
+	devminor int64
+	owner    int  // index of the installing package, -1 for generated entries
+	implicit bool // a parent directory no package shipped (yet)
+	// sum is the SHA-1 the installed database records: of the content the
+	// package installed, or of a symlink's target.
+	sum    [sha1.Size]byte
+	hasSum bool
+}
+
+func (e *entry) attrs() *meta {
+	if e.node != nil {
+		return &e.node.meta
+	}
+	return &e.meta
+}
+
+// tree is the merged root file system, keyed by cleaned relative path.
+type tree struct {
+	pkgs       []Package
+	entries    map[string]*entry
+	maxEntries int
+	// dirs[i] are the directories package i ships; the installed database
+	// lists them with the parents of the package's files.
+	dirs []map[string]bool
+}
+
+func newTree(pkgs []Package, maxEntries int) *tree {
+	t := &tree{pkgs: pkgs, entries: map[string]*entry{}, maxEntries: maxEntries}
+	t.dirs = make([]map[string]bool, len(pkgs))
+	for i := range t.dirs {
+		t.dirs[i] = map[string]bool{}
+	}
+	return t
+}
+
+// label names an owner in messages.
+func (t *tree) label(owner int) string {
+	if owner < 0 {
+		return generated
+	}
+	return t.pkgs[owner].Info.Name + "-" + t.pkgs[owner].Info.Version
+}
+
+func (t *tree) add(key string, e *entry) error {
+	if len(t.entries) >= t.maxEntries {
+		return fmt.Errorf("layer: the layer has more than %d entries (at /%s from %s); raise Options.MaxEntries if that many files are expected",
+			t.maxEntries, key, t.label(e.owner))
+	}
+	t.entries[key] = e
+	return nil
+}
+
+// parents makes sure every ancestor of key is a directory, creating missing
+// ones 0755 root:root. name is the entry's name for messages.
+func (t *tree) parents(key, name string, owner int) error {
+	for i := 0; i < len(key); i++ {
+		if key[i] != '/' {
+			continue
+		}
+		dir := key[:i]
+		e := t.entries[dir]
+		switch {
+		case e == nil:
+			d := &entry{typ: tar.TypeDir, meta: meta{mode: 0o755}, owner: owner, implicit: true}
+			if err := t.add(dir, d); err != nil {
+				return err
+			}
+		case e.typ == tar.TypeSymlink && owner < 0:
+			return fmt.Errorf("layer: cannot write /%s: /%s is a symlink to %s from %s, and the layer never writes through symlinks; change the configuration or drop the package",
+				key, dir, e.linkname, t.label(e.owner))
+		case e.typ == tar.TypeSymlink:
+			return &UnsafePathError{Package: t.label(owner), Path: name,
+				Reason: fmt.Sprintf("would be written through the symlink /%s -> %s", dir, e.linkname)}
+		case e.typ != tar.TypeDir:
+			return &ConflictError{Path: dir, First: t.label(e.owner), Second: t.label(owner), DirVsFile: true}
+		}
+	}
+	return nil
+}
+
+// put adds e at key for package e.owner, applying the conflict rules.
+func (t *tree) put(key, name string, e *entry) error {
+	if err := t.parents(key, name, e.owner); err != nil {
+		return err
+	}
+	if e.typ == tar.TypeDir && e.owner >= 0 {
+		t.dirs[e.owner][key] = true
+	}
+	old := t.entries[key]
+	if old == nil {
+		return t.add(key, e)
+	}
+	switch {
+	case old.typ == tar.TypeDir && e.typ == tar.TypeDir:
+		// Shared directories are normal; the first explicit metadata wins.
+		if old.implicit && !e.implicit {
+			old.meta, old.implicit = e.meta, false
+		}
+		return nil
+	case old.typ == tar.TypeDir || e.typ == tar.TypeDir:
+		return &ConflictError{Path: key, First: t.label(old.owner), Second: t.label(e.owner), DirVsFile: true}
+	case old.owner == e.owner:
+		return &UnsafePathError{Package: t.label(e.owner), Path: name, Reason: "is in the package twice"}
+	case old.owner >= 0 && e.owner >= 0 && replaces(t.pkgs[e.owner].Info.Replaces, t.pkgs[old.owner].Info.Name):
+		t.entries[key] = e
+		return nil
+	}
+	return &ConflictError{Path: key, First: t.label(old.owner), Second: t.label(e.owner)}
+}
+
+// setFile writes a generated file at key. A package's file there is
+// replaced but stays the package's in the installed database.
+func (t *tree) setFile(key string, data []byte, m meta) error {
+	if err := t.parents(key, key, -1); err != nil {
+		return err
+	}
+	node := &inode{meta: m, extra: data}
+	old := t.entries[key]
+	if old == nil {
+		return t.add(key, &entry{typ: tar.TypeReg, node: node, owner: -1})
+	}
+	if old.typ == tar.TypeDir {
+		return &ConflictError{Path: key, First: t.label(old.owner), Second: generated, DirVsFile: true}
+	}
+	old.typ, old.node, old.linkname, old.devmajor, old.devminor = tar.TypeReg, node, "", 0, 0
+	return nil
+}
+
+// ensureDir creates the directory key with m unless something is there.
+func (t *tree) ensureDir(key string, m meta) error {
+	if err := t.parents(key, key, -1); err != nil {
+		return err
+	}
+	old := t.entries[key]
+	if old == nil {
+		return t.add(key, &entry{typ: tar.TypeDir, meta: m, owner: -1})
+	}
+	if old.typ != tar.TypeDir {
+		return &ConflictError{Path: key, First: t.label(old.owner), Second: generated, DirVsFile: true}
+	}
+	return nil
+}
