@@ -1,0 +1,36 @@
+// Command check compares an OCI image index layout built by the rules with
+// expected listings: per platform, the image config and every layer's
+// entries (path, type, mode, owner, size, link target). It also checks the
+// layout's own integrity: each blob's digest, each layer's diff_id, and that
+// every descriptor's platform matches its config. With --update it rewrites
+// the expected files instead, so a change in output shows as a diff in review.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+)
+
+func main() {
+	layoutDir := flag.String("layout", "", "OCI layout directory (an index of images, or one image)")
+	expected := flag.String("expected", "", "directory of expected listings, one file per platform")
+	update := flag.Bool("update", false, "rewrite the expected listings from the layout")
+	platform := flag.String("unpack", "", "instead of checking, unpack this platform's image (e.g. linux-amd64) into --into")
+	into := flag.String("into", "", "directory to unpack into (with --unpack)")
+	flag.Parse()
+	var err error
+	switch {
+	case *layoutDir != "" && *platform != "" && *into != "":
+		err = unpack(*layoutDir, *platform, *into)
+	case *layoutDir != "" && *expected != "":
+		err = run(*layoutDir, *expected, *update)
+	default:
+		fmt.Fprintln(os.Stderr, "usage: check --layout DIR (--expected DIR [--update] | --unpack PLATFORM --into DIR)")
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "check: %v\n", err)
+		os.Exit(1)
+	}
+}

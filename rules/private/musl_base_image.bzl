@@ -1,0 +1,214 @@
+"""Rule building a single-platform OCI image from locked apk packages."""
+
+load(":arch.bzl", "platform_for_apk_arch")
+load(":providers.bzl", "ApkPackagesInfo", "MuslImageInfo")
+
+_DOC = """Builds a single-platform OCI image layout from apk packages.
+
+Three actions, none with network access:
+
+1. `ApkLayer`: `apkimage layer` verifies every apk against the lock and the
+   keys and merges them, in install order, into one reproducible
+   `layer.tar.gz` (plus the installed database `/lib/apk/db/installed`, and
+   `accounts` added to `/etc/passwd` and `/etc/group`).
+2. `OciImage`: `apkimage image` stacks the layers of `base`, then the apk
+   layer, then each of `tars` (in order), and writes the config and an OCI
+   image layout (a directory).
+3. `ApkSbom`: `apkimage sbom` writes an SPDX 2.3 JSON of the packages.
+
+The image's platform comes from the packages' architecture (or from `base`),
+so use `packages = "@<repo>//:packages"` and build it under an `oci_index`
+or with `--platforms=@musl_dynamic//platforms:linux_<x>`.
+
+Outputs: the layout directory `<name>` (default), output groups `layer`,
+`sbom`, `config`, `digest`; provider `MuslImageInfo`.
+"""
+
+_ATTRS = {
+    "packages": attr.label(
+        doc = "The apks to install: an `apk_packages` target, usually `@<apk_repository>//:packages` (which selects the target platform's architecture). Optional when `base` is given.",
+        providers = [ApkPackagesInfo],
+    ),
+    "base": attr.label(
+        doc = "Another `musl_base_image` to build on: its layers, config (env, user, ...) and architecture are inherited.",
+        providers = [MuslImageInfo],
+    ),
+    "tars": attr.label_list(
+        doc = "Plain tar files (e.g. from `pkg_tar` or a genrule) appended as layers, in order, after the apk layer.",
+        allow_files = [".tar"],
+    ),
+    "accounts": attr.string_list(
+        doc = "Users to add, each `name:uid:gid[:home[:shell]]`; a group `name` with `gid` is added too. E.g. `[\"nonroot:65532:65532:/home/nonroot\"]`. Needs `packages` (the accounts are written into the apk layer).",
+    ),
+    "env": attr.string_dict(
+        doc = "Environment variables of the config, in the given order; they replace the base's variables of the same name.",
+    ),
+    "user": attr.string(
+        doc = "The config's User (`name`, `uid` or `uid:gid`); empty keeps the base's (root without base).",
+    ),
+    "workdir": attr.string(
+        doc = "The config's WorkingDir; empty keeps the base's.",
+    ),
+    "entrypoint": attr.string_list(
+        doc = "The config's Entrypoint; empty keeps the base's.",
+    ),
+    "cmd": attr.string_list(
+        doc = "The config's Cmd; empty keeps the base's.",
+    ),
+    "labels": attr.string_dict(
+        doc = "The config's Labels.",
+    ),
+    "annotations": attr.string_dict(
+        doc = "Annotations of the image manifest.",
+    ),
+    "mtime": attr.int(
+        doc = "Seconds since the epoch used for every file's mtime in the apk layer and for the config's `created`; a fixed value keeps the image reproducible.",
+        default = 0,
+    ),
+    "_apkimage": attr.label(
+        doc = "The apkimage tool.",
+        default = "//tools/cmd/apkimage",
+        executable = True,
+        cfg = "exec",
+    ),
+}
+
+def _layer_action(ctx, pkgs):
+    layer = ctx.actions.declare_file(ctx.label.name + "/layer.tar.gz")
+    meta = ctx.actions.declare_file(ctx.label.name + "/layer.json")
+    args = ctx.actions.args()
+    args.add("layer")
+    args.add("--lock", pkgs.lock)
+    args.add("--arch", pkgs.arch)
+    args.add_all(pkgs.keys, before_each = "--key")
+    args.add("--mtime", str(ctx.attr.mtime))
+    args.add_all(ctx.attr.accounts, before_each = "--account")
+    args.add("--out", layer)
+    args.add("--meta", meta)
+    args.add_all(pkgs.apks)
+    ctx.actions.run(
+        executable = ctx.executable._apkimage,
+        arguments = [args],
+        inputs = [pkgs.lock] + pkgs.keys + pkgs.apks,
+        outputs = [layer, meta],
+        mnemonic = "ApkLayer",
+        progress_message = "Installing %d apks (%s) into a layer for %s" % (len(pkgs.apks), pkgs.arch, ctx.label),
+    )
+    return layer, meta
+
+def _sbom_action(ctx, meta):
+    sbom = ctx.actions.declare_file(ctx.label.name + "/sbom.spdx.json")
+    args = ctx.actions.args()
+    args.add("sbom")
+    args.add("--meta", meta)
+    args.add("--name", str(ctx.label))
+    args.add("--created", str(ctx.attr.mtime))
+    args.add("--out", sbom)
+    ctx.actions.run(
+        executable = ctx.executable._apkimage,
+        arguments = [args],
+        inputs = [meta],
+        outputs = [sbom],
+        mnemonic = "ApkSbom",
+        progress_message = "Writing the SPDX SBOM of %s" % ctx.label,
+    )
+    return sbom
+
+def _image_action(ctx, row, base, layer):
+    layout = ctx.actions.declare_directory(ctx.label.name + "/layout")
+    config = ctx.actions.declare_file(ctx.label.name + "/config.json")
+    digest = ctx.actions.declare_file(ctx.label.name + "/digest")
+    inputs = []
+    args = ctx.actions.args()
+    args.add("image")
+    args.add("--out", layout.path)
+    args.add("--os", row.os)
+    args.add("--arch", row.architecture)
+    if row.variant:
+        args.add("--variant", row.variant)
+    if base:
+        args.add("--base", base.layout.path)
+        inputs.append(base.layout)
+    if layer:
+        args.add("--layer", layer)
+        inputs.append(layer)
+    args.add_all(ctx.files.tars, before_each = "--tar")
+    inputs.extend(ctx.files.tars)
+    args.add_all(["%s=%s" % (k, v) for k, v in ctx.attr.env.items()], before_each = "--env")
+    if ctx.attr.user:
+        args.add("--user", ctx.attr.user)
+    if ctx.attr.workdir:
+        args.add("--workdir", ctx.attr.workdir)
+    if ctx.attr.entrypoint:
+        args.add("--entrypoint", json.encode(ctx.attr.entrypoint))
+    if ctx.attr.cmd:
+        args.add("--cmd", json.encode(ctx.attr.cmd))
+    args.add_all(["%s=%s" % (k, v) for k, v in ctx.attr.labels.items()], before_each = "--label")
+    args.add_all(["%s=%s" % (k, v) for k, v in ctx.attr.annotations.items()], before_each = "--annotation")
+    args.add("--created", str(ctx.attr.mtime))
+    args.add("--config-out", config)
+    args.add("--digest-out", digest)
+    ctx.actions.run(
+        executable = ctx.executable._apkimage,
+        arguments = [args],
+        inputs = inputs,
+        outputs = [layout, config, digest],
+        mnemonic = "OciImage",
+        progress_message = "Writing the OCI image %s (%s/%s%s)" % (
+            ctx.label,
+            row.os,
+            row.architecture,
+            "/" + row.variant if row.variant else "",
+        ),
+    )
+    return layout, config, digest
+
+def _musl_base_image_impl(ctx):
+    pkgs = ctx.attr.packages[ApkPackagesInfo] if ctx.attr.packages else None
+    base = ctx.attr.base[MuslImageInfo] if ctx.attr.base else None
+    if not pkgs and not base:
+        fail("give packages, base or both")
+    if pkgs and base and pkgs.arch != base.arch:
+        fail("packages are for {} but base {} is for {}".format(pkgs.arch, ctx.attr.base.label, base.arch))
+    if ctx.attr.accounts and not pkgs:
+        fail("accounts need packages: they are written into the apk layer")
+    arch = pkgs.arch if pkgs else base.arch
+    row = platform_for_apk_arch(arch)
+    if not row:
+        fail("unsupported apk architecture {}".format(arch))
+
+    layer = None
+    sbom = base.sbom if base else None
+    if pkgs:
+        layer, meta = _layer_action(ctx, pkgs)
+        sbom = _sbom_action(ctx, meta)
+    layout, config, digest = _image_action(ctx, row, base, layer)
+
+    groups = {
+        "config": depset([config]),
+        "digest": depset([digest]),
+        "layer": depset([layer] if layer else []),
+        "sbom": depset([sbom] if sbom else []),
+    }
+    return [
+        DefaultInfo(files = depset([layout])),
+        OutputGroupInfo(**groups),
+        MuslImageInfo(
+            layout = layout,
+            manifest_digest_file = digest,
+            config = config,
+            layer = layer,
+            sbom = sbom,
+            arch = arch,
+            os = row.os,
+            architecture = row.architecture,
+            variant = row.variant,
+        ),
+    ]
+
+musl_base_image = rule(
+    implementation = _musl_base_image_impl,
+    doc = _DOC,
+    attrs = _ATTRS,
+    provides = [MuslImageInfo],
+)

@@ -1,0 +1,87 @@
+"""Rule merging one image built for several platforms into an OCI index."""
+
+load(":providers.bzl", "MuslImageInfo")
+
+_DOC = """Builds `image` once per platform and merges the results into one OCI index layout.
+
+A 1:N split transition sets `--platforms` to each of `platforms` in turn, so
+`musl_base_image(packages = "@<repo>//:packages")` picks that platform's
+architecture. `apkimage index --out` (mnemonic `OciIndex`) then writes one
+OCI image layout directory whose index.json lists one manifest per platform
+with its os/architecture/variant, sorted by platform.
+
+Output: the layout directory `<name>` (push it with `skopeo copy oci:<dir> ...`
+or `crane push <dir> ...`).
+"""
+
+def _platforms_transition_impl(settings, attr):
+    _ignore = settings  # buildifier: disable=unused-variable
+    return {str(p): {"//command_line_option:platforms": str(p)} for p in attr.platforms}
+
+platforms_transition = transition(
+    implementation = _platforms_transition_impl,
+    inputs = [],
+    outputs = ["//command_line_option:platforms"],
+)
+
+_ATTRS = {
+    "image": attr.label(
+        doc = "The `musl_base_image` to build for every platform.",
+        mandatory = True,
+        providers = [MuslImageInfo],
+        cfg = platforms_transition,
+    ),
+    "platforms": attr.label_list(
+        doc = "The target platforms, e.g. `@musl_dynamic//platforms:linux_amd64` (see ALL_PLATFORMS in @musl_dynamic//platforms:defs.bzl).",
+        mandatory = True,
+        allow_empty = False,
+    ),
+    "_allowlist_function_transition": attr.label(
+        doc = "Required by Bazel < 6 for rules with a Starlark transition.",
+        default = "@bazel_tools//tools/allowlists/function_transition_allowlist",
+    ),
+    "_apkimage": attr.label(
+        doc = "The apkimage tool.",
+        default = "//tools/cmd/apkimage",
+        executable = True,
+        cfg = "exec",
+    ),
+}
+
+def _oci_index_impl(ctx):
+    images = []
+    seen = {}
+    for key, target in sorted(ctx.split_attr.image.items()):
+        info = target[MuslImageInfo]
+        plat = "{}/{}{}".format(info.os, info.architecture, "/" + info.variant if info.variant else "")
+        if plat in seen:
+            fail("platforms {} and {} both give the OCI platform {}: list each once".format(seen[plat], key, plat))
+        seen[plat] = key
+        images.append(info)
+
+    out = ctx.actions.declare_directory(ctx.label.name)
+    args = ctx.actions.args()
+    args.add("index")
+    args.add("--out", out.path)
+    args.add_all([i.layout.path for i in images])
+    ctx.actions.run(
+        executable = ctx.executable._apkimage,
+        arguments = [args],
+        inputs = [i.layout for i in images],
+        outputs = [out],
+        mnemonic = "OciIndex",
+        progress_message = "Merging %d platform images into the OCI index %s" % (len(images), ctx.label),
+    )
+    return [
+        DefaultInfo(files = depset([out])),
+        OutputGroupInfo(
+            sboms = depset([i.sbom for i in images if i.sbom]),
+            layouts = depset([i.layout for i in images]),
+        ),
+    ]
+
+oci_index = rule(
+    implementation = _oci_index_impl,
+    doc = _DOC,
+    attrs = _ATTRS,
+)

@@ -1,0 +1,59 @@
+"""Macros that declare the eight target platforms and their constraints."""
+
+load(":arch.bzl", "PLATFORMS")
+
+# Constraints from @platforms where both the old (Debian) and current
+# releases define them; ppc64le and riscv64 have none in old releases.
+_CPU = {
+    "x86": "@platforms//cpu:x86_32",
+    "x86_64": "@platforms//cpu:x86_64",
+    "aarch64": "@platforms//cpu:aarch64",
+    "armhf": "@platforms//cpu:arm",
+    "armv7": "@platforms//cpu:armv7",
+    "s390x": "@platforms//cpu:s390x",
+}
+
+def apk_arch_constraints(name = "apk_arch"):
+    """Declares the `apk_arch` constraint_setting and one constraint_value per apk architecture.
+
+    Args:
+      name: name of the constraint_setting; the values are named after the
+        apk architectures (x86, x86_64, aarch64, armhf, armv7, ppc64le,
+        riscv64, s390x).
+    """
+    native.constraint_setting(
+        name = name,
+        visibility = ["//visibility:public"],
+    )
+    for p in PLATFORMS:
+        native.constraint_value(
+            name = p.apk_arch,
+            constraint_setting = ":" + name,
+            visibility = ["//visibility:public"],
+        )
+
+def musl_platforms(cpu_package):
+    """Declares one platform() and one config_setting per supported platform.
+
+    The platform `linux_<x>` carries `@platforms//os:linux`, the matching
+    `@platforms//cpu` value where one exists, and `<cpu_package>:<apk arch>`.
+    The config_setting `is_linux_<x>` matches on the apk arch constraint
+    alone, so a user's own platform matches once it carries that value.
+
+    Args:
+      cpu_package: label of the package holding the apk_arch constraint values.
+    """
+    for p in PLATFORMS:
+        constraints = ["@platforms//os:linux", "{}:{}".format(cpu_package, p.apk_arch)]
+        if p.apk_arch in _CPU:
+            constraints.append(_CPU[p.apk_arch])
+        native.platform(
+            name = p.platform,
+            constraint_values = constraints,
+            visibility = ["//visibility:public"],
+        )
+        native.config_setting(
+            name = "is_" + p.platform,
+            constraint_values = ["{}:{}".format(cpu_package, p.apk_arch)],
+            visibility = ["//visibility:public"],
+        )

@@ -1,0 +1,26 @@
+"""Providers shared by the musl-dynamic rules."""
+
+ApkPackagesInfo = provider(
+    doc = "The locked, downloaded apk files of one architecture, in install order.",
+    fields = {
+        "arch": "apk architecture (x86, x86_64, aarch64, armhf, armv7, ppc64le, riscv64, s390x).",
+        "apks": "list of File: the .apk files in the lock's install order for `arch`.",
+        "keys": "list of File: the trusted RSA public keys; each file is named like the key in the packages' signatures.",
+        "lock": "File: the lock JSON the apks were downloaded from.",
+    },
+)
+
+MuslImageInfo = provider(
+    doc = "A single-platform OCI image built by musl_base_image.",
+    fields = {
+        "layout": "File (directory): the OCI image layout, one manifest in its index.json.",
+        "manifest_digest_file": "File: holds the manifest digest, `sha256:<hex>`.",
+        "config": "File: the image config JSON.",
+        "layer": "File or None: the apk layer (tar+gzip) this image added; None when it added none.",
+        "sbom": "File or None: SPDX 2.3 JSON of the apk packages (this image's or, without packages, the base's).",
+        "arch": "apk architecture of the image (e.g. armv7).",
+        "os": "OCI os (always `linux`).",
+        "architecture": "OCI architecture (e.g. arm).",
+        "variant": "OCI variant (e.g. v7), or empty.",
+    },
+)

@@ -1,0 +1,109 @@
+"""Unit tests of the lock-JSON helpers and the platform table."""
+
+load("@bazel_skylib//lib:unittest.bzl", "asserts", "unittest")
+load("//rules/private:arch.bzl", "APK_ARCHES", "PLATFORMS", "platform_for_apk_arch", "platform_for_name")
+load("//rules/private:lock.bzl", "LOCK_VERSION", "apk_file_name", "lock_problem", "package_urls")
+
+_PKG = {
+    "name": "musl",
+    "version": "1.2.5-r0",
+    "arch": "x86_64",
+    "repository": "https://example.org/alpine/edge/main",
+    "url": "https://example.org/alpine/edge/main/x86_64/musl-1.2.5-r0.apk",
+    "checksum": "Q1abc=",
+    "sha256": "00",
+    "size": 1,
+}
+
+def _lock(**overrides):
+    lock = {
+        "version": LOCK_VERSION,
+        "config": {"packages": ["musl", "busybox"], "architectures": ["x86_64"]},
+        "repositories": [{"url": "https://example.org/alpine/edge/main/", "mirrors": ["http://m1/alpine/edge/main", "http://m2/a/"]}],
+        "keyring": [],
+        "architectures": {"x86_64": {"packages": [_PKG]}},
+    }
+    lock.update(overrides)
+    return lock
+
+def _lock_problem_test(ctx):
+    env = unittest.begin(ctx)
+
+    # (lock, packages, architectures, substring of the problem; "" = fits)
+    cases = [
+        (_lock(), ["busybox", "musl"], ["x86_64"], ""),
+        (_lock(), ["musl", "musl", "busybox"], ["x86_64"], ""),
+        ([], ["musl"], ["x86_64"], "not a JSON object"),
+        ({"version": 1, "placeholder": "run it"}, ["musl"], ["x86_64"], "placeholder"),
+        (_lock(version = 2), ["musl", "busybox"], ["x86_64"], "schema version is 2"),
+        (_lock(config = None), ["musl", "busybox"], ["x86_64"], "no \"config\""),
+        (_lock(), ["musl"], ["x86_64"], "locked for packages [\"busybox\", \"musl\"]"),
+        (_lock(), ["musl", "busybox"], ["x86_64", "s390x"], "locked for architectures"),
+        (
+            _lock(config = {"packages": ["musl", "busybox"], "architectures": ["x86_64", "s390x"]}),
+            ["musl", "busybox"],
+            ["x86_64", "s390x"],
+            "no packages for architecture s390x",
+        ),
+    ]
+    for lock, packages, arches, want in cases:
+        got = lock_problem(lock, packages, arches)
+        if not want:
+            asserts.equals(env, "", got, "lock_problem({}, {}, {})".format(lock, packages, arches))
+        else:
+            asserts.true(env, want in got, "lock_problem: want {} in {}".format(repr(want), repr(got)))
+    return unittest.end(env)
+
+lock_problem_test = unittest.make(_lock_problem_test)
+
+def _package_urls_test(ctx):
+    env = unittest.begin(ctx)
+    asserts.equals(env, [
+        "https://example.org/alpine/edge/main/x86_64/musl-1.2.5-r0.apk",
+        "http://m1/alpine/edge/main/x86_64/musl-1.2.5-r0.apk",
+        "http://m2/a/x86_64/musl-1.2.5-r0.apk",
+    ], package_urls(_lock(), _PKG))
+
+    # A package from a repository without mirrors has only its own URL.
+    asserts.equals(env, [_PKG["url"]], package_urls(_lock(repositories = [{"url": "https://other/"}]), _PKG))
+    asserts.equals(env, "musl-1.2.5-r0.apk", apk_file_name(_PKG))
+    return unittest.end(env)
+
+package_urls_test = unittest.make(_package_urls_test)
+
+def _platform_table_test(ctx):
+    env = unittest.begin(ctx)
+    want = {
+        "linux_386": ("x86", "386", ""),
+        "linux_amd64": ("x86_64", "amd64", ""),
+        "linux_arm64": ("aarch64", "arm64", ""),
+        "linux_arm_v6": ("armhf", "arm", "v6"),
+        "linux_arm_v7": ("armv7", "arm", "v7"),
+        "linux_ppc64le": ("ppc64le", "ppc64le", ""),
+        "linux_riscv64": ("riscv64", "riscv64", ""),
+        "linux_s390x": ("s390x", "s390x", ""),
+    }
+    asserts.equals(env, sorted(want.keys()), sorted([p.platform for p in PLATFORMS]))
+    for name, (apk_arch, architecture, variant) in want.items():
+        row = platform_for_name(name)
+        asserts.equals(env, (apk_arch, "linux", architecture, variant), (row.apk_arch, row.os, row.architecture, row.variant), name)
+        asserts.equals(env, name, platform_for_apk_arch(apk_arch).platform, apk_arch)
+    asserts.equals(env, len(PLATFORMS), len({a: None for a in APK_ARCHES}), "apk arches are unique")
+    asserts.equals(env, None, platform_for_apk_arch("mips64"))
+    asserts.equals(env, None, platform_for_name("linux_mips64"))
+    return unittest.end(env)
+
+platform_table_test = unittest.make(_platform_table_test)
+
+def lock_test_suite(name):
+    """Declares the lock-helper and platform-table unit tests.
+
+    Args:
+      name: name of the test_suite.
+    """
+    unittest.suite(
+        name,
+        lock_problem_test,
+        package_urls_test,
+        platform_table_test,
+    )

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Installs what this project needs on a fresh Debian machine, idempotently:
+# Debian's Bazel 4.2.3 stack, Go 1.19 for rules_go, rules_go and gazelle
+# fetched as Go modules, a rules_cc shim, and a bazelrc fragment of
+# --override_repository lines that .bazelrc imports with try-import.
+# Running it again changes nothing when everything is in place.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cache=${MUSL_DYNAMIC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/musl-dynamic}
+offline=$cache/offline
+mkdir -p "$offline"
+
+say() { echo "setup: $*" >&2; }
+
+# --- Debian packages -------------------------------------------------------
+debs=(bazel-bootstrap golang-1.19-go bazel-skylib bazel-platforms bazel-rules-java
+      musl-tools qemu-user-static binfmt-support umoci skopeo nginx-light docker-registry
+      ca-certificates curl
+      # e2e/hello/build.sh cross-links hello for the bundled mirror; lld 14
+      # cannot link s390x, GNU ld from binutils-s390x-linux-gnu does.
+      clang lld binutils-s390x-linux-gnu)
+missing=()
+for p in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  say "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq || say "apt-get update reported errors; trying the install anyway"
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Foreign musl packages: the bundled mirror takes each architecture's real
+# loader from musl and links hello against musl-dev. riscv64 has none in
+# Debian bookworm.
+musl_arches=(amd64 i386 arm64 armhf armel ppc64el s390x)
+debdir=$cache/musl-debs
+mkdir -p "$debdir"
+need_debs=()
+for a in "${musl_arches[@]}"; do
+  { ls "$debdir"/musl_*_"$a".deb && ls "$debdir"/musl-dev_*_"$a".deb; } >/dev/null 2>&1 || need_debs+=("$a")
+done
+if ((${#need_debs[@]})); then
+  added=0
+  for a in "${need_debs[@]}"; do
+    if ! dpkg --print-foreign-architectures | grep -qx "$a" && [ "$a" != "$(dpkg --print-architecture)" ]; then
+      dpkg --add-architecture "$a"; added=1
+    fi
+  done
+  # A partial index failure (a mirror mid-sync) must not stop us: the
+  # download below is what has to succeed.
+  apt-get update -qq || say "apt-get update reported errors; trying the downloads anyway"
+  for a in "${need_debs[@]}"; do
+    say "downloading musl:$a musl-dev:$a"
+    (cd "$debdir" && apt-get download -qq "musl:$a" "musl-dev:$a" >/dev/null)
+  done
+fi
+
+# --- Go modules: rules_go and gazelle ---------------------------------------
+export GOFLAGS=-mod=mod
+moddir() { go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p'; }
+
+rules_go=$(moddir github.com/bazelbuild/rules_go@v0.34.0)
+gazelle_src=$(moddir github.com/bazelbuild/bazel-gazelle@v0.26.0)
+gazelle=$offline/bazel_gazelle
+if [ ! -f "$gazelle/.vendored" ]; then
+  say "vendoring gazelle v0.26.0"
+  rm -rf "$gazelle"
+  cp -r "$gazelle_src" "$gazelle"
+  chmod -R u+w "$gazelle"
+  (cd "$gazelle" && go mod vendor)
+  touch "$gazelle/.vendored"
+fi
+
+# gazelle's own test suite in internal/BUILD.bazel needs a newer skylib than
+# Debian's 1.0.3 and breaks loading that package, which `bazel run //:gazelle`
+# needs (gazelle.bash.in); drop the call from the offline copy.
+sed -i 's/^gazelle_binary_test_suite()$/# gazelle_binary_test_suite()  # disabled by tools\/setup.sh (skylib 1.0.3)/' \
+  "$gazelle/internal/BUILD.bazel"
+
+# --- rules_cc shim ----------------------------------------------------------
+# Debian's bazel-rules-cc is too new for Bazel 4.2.3; the native rules are
+# all rules_go needs from it.
+cc=$offline/rules_cc
+mkdir -p "$cc/cc"
+cat > "$cc/WORKSPACE" <<'W'
+workspace(name = "rules_cc")
+W
+cat > "$cc/BUILD" <<'W'
+W
+cat > "$cc/cc/BUILD" <<'W'
+package(default_visibility = ["//visibility:public"])
+
+alias(
+    name = "toolchain_type",
+    actual = "@bazel_tools//tools/cpp:toolchain_type",
+)
+W
+cat > "$cc/cc/defs.bzl" <<'W'
+"""Re-exports Bazel's native C++ rules for Bazel 4.2.3."""
+
+cc_binary = native.cc_binary
+cc_import = native.cc_import
+cc_library = native.cc_library
+cc_proto_library = native.cc_proto_library
+cc_test = native.cc_test
+cc_toolchain = native.cc_toolchain
+cc_toolchain_suite = native.cc_toolchain_suite
+fdo_prefetch_hints = native.fdo_prefetch_hints
+fdo_profile = native.fdo_profile
+objc_import = native.objc_import
+objc_library = native.objc_library
+W
+
+# --- remote_coverage_tools stub -------------------------------------------
+# Every test rule depends on @remote_coverage_tools, which Bazel downloads;
+# offline, a stub whose tools refuse to run lets `bazel test` work (coverage
+# does not).
+cov=$offline/remote_coverage_tools
+mkdir -p "$cov"
+cat > "$cov/WORKSPACE" <<'W'
+workspace(name = "remote_coverage_tools")
+W
+cat > "$cov/unavailable.sh" <<'W'
+#!/bin/sh
+echo "coverage tools are not available offline (stub from tools/setup.sh)" >&2
+exit 1
+W
+chmod +x "$cov/unavailable.sh"
+cat > "$cov/BUILD" <<'W'
+package(default_visibility = ["//visibility:public"])
+
+sh_binary(
+    name = "coverage_report_generator",
+    srcs = ["unavailable.sh"],
+)
+
+sh_binary(
+    name = "lcov_merger",
+    srcs = ["unavailable.sh"],
+)
+W
+
+# --- bazelrc fragment -------------------------------------------------------
+# `common` would also hand these flags to commands that reject them (e.g.
+# `bazel shutdown`); build/fetch/query/sync cover everything else, and run,
+# test, cquery, aquery and info inherit build.
+frag=$root/.bazelrc.offline
+tmp=$(mktemp "$frag.XXXXXX")
+{
+  echo "# Written by tools/setup.sh: the only difference from a connected machine."
+  for flag in \
+    "--override_repository=io_bazel_rules_go=$rules_go" \
+    "--override_repository=bazel_gazelle=$gazelle" \
+    "--override_repository=bazel_skylib=/usr/share/bazel/tools/skylib" \
+    "--override_repository=platforms=/usr/share/bazel/tools/platforms" \
+    "--override_repository=rules_java=/usr/share/bazel/rules/java" \
+    "--override_repository=rules_cc=$cc" \
+    "--override_repository=remote_coverage_tools=$cov" \
+    "--repo_env=MUSL_DYNAMIC_GO_SDK=/usr/lib/go-1.19"; do
+    for cmd in build fetch query sync; do
+      echo "$cmd $flag"
+    done
+  done
+  # Where e2e/hello/build.sh finds the musl .debs (examples/c_hello).
+  echo "build --action_env=MUSL_DYNAMIC_CACHE=$cache"
+} > "$tmp"
+mv "$tmp" "$frag"
+say "ready: $(bazel --version 2>/dev/null | head -1), Go SDK /usr/lib/go-1.19"
