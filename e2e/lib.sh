@@ -14,6 +14,16 @@ start_mirror() {
   rm -rf "$E2E_WORK/mirror"
   go run ./tools/cmd/testmirror generate --out "$E2E_WORK/mirror"
   go build -o "$E2E_WORK/mirror-server" ./tools/cmd/testmirror
+  # Another checkout may already serve the same (deterministic) mirror on the
+  # fixed port: reuse it when its bytes are ours, refuse when they differ.
+  if curl -fsS -o "$E2E_WORK/served-index" "http://$MIRROR_ADDR/x86_64/APKINDEX.tar.gz" 2>/dev/null; then
+    if cmp -s "$E2E_WORK/served-index" "$E2E_WORK/mirror/x86_64/APKINDEX.tar.gz"; then
+      log "reusing the identical mirror already served on http://$MIRROR_ADDR"
+      return 0
+    fi
+    echo "port $MIRROR_ADDR serves a different mirror: stop that server (the locks name this port)" >&2
+    return 1
+  fi
   log "serving it on http://$MIRROR_ADDR"
   "$E2E_WORK/mirror-server" serve --dir "$E2E_WORK/mirror" --addr "$MIRROR_ADDR" 2>"$E2E_WORK/mirror.log" &
   MIRROR_PID=$!
