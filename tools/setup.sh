@@ -57,6 +57,26 @@ if ((${#need_debs[@]})); then
   done
 fi
 
+# --- Go tools the tests use (built from the Go module proxy) ----------------
+# crane validates images and talks to the test registry, syft lists the
+# packages an image holds, buildifier formats and lints Starlark.
+gobin=$cache/bin
+mkdir -p "$gobin"
+go_tools=(
+  "crane github.com/google/go-containerregistry/cmd/crane@v0.20.2"
+  "syft github.com/anchore/syft/cmd/syft@v1.57.1"
+  "buildifier github.com/bazelbuild/buildtools/buildifier@v0.0.0-20260904073137-eaa4d125b423"
+)
+for t in "${go_tools[@]}"; do
+  bin=${t%% *} mod=${t#* }
+  stamp=$gobin/.$bin.version
+  if [ ! -x "$gobin/$bin" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$mod" ]; then
+    say "building $mod"
+    GOBIN=$gobin GOFLAGS= go install "$mod"
+    echo "$mod" > "$stamp"
+  fi
+done
+
 # --- Go modules: rules_go and gazelle ---------------------------------------
 export GOFLAGS=-mod=mod
 moddir() { go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p'; }

@@ -40,32 +40,12 @@ func IndexEntry(apk []byte) (apkindex.Record, error) {
 			return apkindex.Record{}, err
 		}
 		sum := sha1.Sum(m.Compressed)
-		return recordOf(info, "Q1"+base64.StdEncoding.EncodeToString(sum[:]), int64(len(apk))), nil
+		r := apkindex.FromInfo(info, "Q1"+base64.StdEncoding.EncodeToString(sum[:]), int64(len(apk)))
+		// Indexes as abuild writes them do not carry replaces.
+		r.Replaces, r.ReplacesPriority = nil, 0
+		return r, nil
 	}
 	return apkindex.Record{}, fmt.Errorf("package has no control member with .PKGINFO")
-}
-
-func recordOf(info *pkginfo.Info, checksum string, size int64) apkindex.Record {
-	return apkindex.Record{
-		Checksum:         checksum,
-		Name:             info.Name,
-		Version:          info.Version,
-		Arch:             info.Arch,
-		Size:             size,
-		InstalledSize:    info.InstalledSize,
-		Description:      info.Description,
-		URL:              info.URL,
-		License:          info.License,
-		Origin:           info.Origin,
-		Maintainer:       info.Maintainer,
-		BuildTime:        info.BuildDate,
-		Commit:           info.Commit,
-		ProviderPriority: info.ProviderPriority,
-		HasPriority:      info.HasPriority,
-		Depends:          info.Depends,
-		Provides:         info.Provides,
-		InstallIf:        info.InstallIf,
-	}
 }
 
 // BuildIndex writes an APKINDEX.tar.gz: a signature member by every signer

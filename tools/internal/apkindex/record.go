@@ -22,6 +22,7 @@ type Record struct {
 	Provides         []string // p
 	InstallIf        []string // i
 	Replaces         []string // r (installed db only; accepted here too)
+	ReplacesPriority int      // q (installed db only; accepted here too)
 	// Uninstallable is set when the record carries an unknown upper-case
 	// field: apk keeps such a package in the index but never installs it.
 	Uninstallable bool

@@ -122,6 +122,10 @@ func (r *Record) set(f byte, v string) error {
 		r.InstallIf = strings.Fields(v)
 	case 'r':
 		r.Replaces = strings.Fields(v)
+	case 'q':
+		var n int64
+		n, err = nonNegative(v, 32)
+		r.ReplacesPriority = int(n)
 	default:
 		if f >= 'A' && f <= 'Z' {
 			r.Uninstallable = true
@@ -148,12 +152,22 @@ func clip(s string) string {
 }
 
 // Format writes records as APKINDEX text in apk's field order (C P V A S I
-// T U L o m t c k D p i, then r), a blank line after each record. Empty
-// optional fields are left out; Uninstallable cannot be written (the
+// T U L o m t c k D p i, then r and q), a blank line after each record.
+// Empty optional fields are left out; Uninstallable cannot be written (the
 // unknown field that caused it is not kept). Line breaks inside values are
 // written as spaces because the format cannot carry them.
 func Format(records []Record) []byte {
 	var b bytes.Buffer
+	for _, r := range records {
+		FormatRecord(&b, r)
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
+// FormatRecord writes one record's field lines, without the blank line that
+// ends it: apk's installed database follows them with the file lines.
+func FormatRecord(b *bytes.Buffer, r Record) {
 	put := func(f byte, v string) {
 		b.WriteByte(f)
 		b.WriteByte(':')
@@ -165,32 +179,31 @@ func Format(records []Record) []byte {
 			put(f, v)
 		}
 	}
-	for _, r := range records {
-		put('C', r.Checksum)
-		put('P', r.Name)
-		put('V', r.Version)
-		put('A', r.Arch)
-		put('S', strconv.FormatInt(r.Size, 10))
-		put('I', strconv.FormatInt(r.InstalledSize, 10))
-		put('T', r.Description)
-		put('U', r.URL)
-		put('L', r.License)
-		opt('o', r.Origin)
-		opt('m', r.Maintainer)
-		if r.BuildTime != 0 {
-			put('t', strconv.FormatInt(r.BuildTime, 10))
-		}
-		opt('c', r.Commit)
-		if r.HasPriority {
-			put('k', strconv.Itoa(r.ProviderPriority))
-		}
-		opt('D', strings.Join(r.Depends, " "))
-		opt('p', strings.Join(r.Provides, " "))
-		opt('i', strings.Join(r.InstallIf, " "))
-		opt('r', strings.Join(r.Replaces, " "))
-		b.WriteByte('\n')
+	put('C', r.Checksum)
+	put('P', r.Name)
+	put('V', r.Version)
+	put('A', r.Arch)
+	put('S', strconv.FormatInt(r.Size, 10))
+	put('I', strconv.FormatInt(r.InstalledSize, 10))
+	put('T', r.Description)
+	put('U', r.URL)
+	put('L', r.License)
+	opt('o', r.Origin)
+	opt('m', r.Maintainer)
+	if r.BuildTime != 0 {
+		put('t', strconv.FormatInt(r.BuildTime, 10))
 	}
-	return b.Bytes()
+	opt('c', r.Commit)
+	if r.HasPriority {
+		put('k', strconv.Itoa(r.ProviderPriority))
+	}
+	opt('D', strings.Join(r.Depends, " "))
+	opt('p', strings.Join(r.Provides, " "))
+	opt('i', strings.Join(r.InstallIf, " "))
+	opt('r', strings.Join(r.Replaces, " "))
+	if r.ReplacesPriority != 0 {
+		put('q', strconv.Itoa(r.ReplacesPriority))
+	}
 }
 
 func oneLine(s string) string {

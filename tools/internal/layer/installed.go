@@ -6,8 +6,9 @@ import (
 	"encoding/base64"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkindex"
 )
 
 // installed renders /lib/apk/db/installed: per package in install order
@@ -23,7 +24,8 @@ func installed(t *tree) []byte {
 	}
 	var b bytes.Buffer
 	for i := range t.pkgs {
-		writeHeader(&b, &t.pkgs[i])
+		p := &t.pkgs[i]
+		apkindex.FormatRecord(&b, apkindex.FromInfo(p.Info, p.Checksum, p.Size))
 		byDir := map[string][]string{}
 		for _, key := range files[i] {
 			byDir[parent(key)] = append(byDir[parent(key)], key)
@@ -63,47 +65,5 @@ func writeFile(b *bytes.Buffer, key string, e *entry) {
 	}
 	if e.hasSum {
 		b.WriteString("Z:Q1" + base64.StdEncoding.EncodeToString(e.sum[:]) + "\n")
-	}
-}
-
-// writeHeader writes the package fields in apk's order.
-func writeHeader(b *bytes.Buffer, p *Package) {
-	in := p.Info
-	line := func(k byte, v string) {
-		b.WriteByte(k)
-		b.WriteByte(':')
-		// A line break would start a new field; .PKGINFO values have none.
-		b.WriteString(strings.ReplaceAll(v, "\n", " "))
-		b.WriteByte('\n')
-	}
-	opt := func(k byte, v string) {
-		if v != "" {
-			line(k, v)
-		}
-	}
-	line('C', p.Checksum)
-	line('P', in.Name)
-	line('V', in.Version)
-	line('A', in.Arch)
-	line('S', strconv.FormatInt(p.Size, 10))
-	line('I', strconv.FormatInt(in.InstalledSize, 10))
-	line('T', in.Description)
-	line('U', in.URL)
-	line('L', in.License)
-	opt('o', in.Origin)
-	opt('m', in.Maintainer)
-	if in.BuildDate != 0 {
-		line('t', strconv.FormatInt(in.BuildDate, 10))
-	}
-	opt('c', in.Commit)
-	if in.HasPriority {
-		line('k', strconv.Itoa(in.ProviderPriority))
-	}
-	opt('D', strings.Join(in.Depends, " "))
-	opt('p', strings.Join(in.Provides, " "))
-	opt('i', strings.Join(in.InstallIf, " "))
-	opt('r', strings.Join(in.Replaces, " "))
-	if in.ReplacesPriority != 0 {
-		line('q', strconv.Itoa(in.ReplacesPriority))
 	}
 }
