@@ -4,26 +4,39 @@ SHELL := /bin/bash
 GO19 := /usr/lib/go-1.19/bin/go
 BAZEL ?= bazel
 
-.PHONY: all setup test go-test vet fmt-check bazel-test e2e demo clean
+.PHONY: all setup test go-test lint lint-check vet fmt-check docs bazel-test e2e demo clean
 
 all: test
 
 setup:
 	@bash tools/setup.sh
 
-# The test command: Go unit tests, vet with both Go versions, Starlark tests,
-# and the Bazel end-to-end suite against the bundled mirror.
-test: setup fmt-check vet go-test bazel-test e2e
+# The test command: lint (buildifier, gofmt, vet with both Go versions), Go
+# unit tests (docs/rules.md staleness and the Bzlmod checks among them),
+# Starlark tests, and the Bazel end-to-end suite against the bundled mirror.
+test: setup lint-check go-test bazel-test e2e
 
 go-test:
 	go test ./...
 
+# Formats every BUILD/.bzl/WORKSPACE/MODULE file (buildifier, with its
+# automatic lint fixes) and every Go file (gofmt), then lints and vets.
+lint: setup
+	GO19=$(GO19) bash tools/lint.sh --fix
+
+# Checks only: buildifier -mode=check -lint=warn, gofmt -l, go vet (both Gos).
+lint-check: setup
+	GO19=$(GO19) bash tools/lint.sh
+
 vet:
-	go vet ./...
-	GOTOOLCHAIN=local GOFLAGS=-mod=mod $(GO19) vet ./...
+	GO19=$(GO19) bash tools/lint.sh vet
 
 fmt-check:
-	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	bash tools/lint.sh gofmt
+
+# Regenerates docs/rules.md from the docstrings in rules/ and platforms/.
+docs:
+	go run ./tools/cmd/docgen --out docs/rules.md
 
 # Starlark tests and every go_test again, built by Bazel with Go 1.19.
 bazel-test:

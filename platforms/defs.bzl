@@ -1,9 +1,11 @@
 """The supported platforms and their apk and OCI architectures."""
 
-load("//rules/private:arch.bzl", _PLATFORMS = "PLATFORMS")
+# //platforms belongs to this rule set: it shares the table with the rules.
+load("//rules/private:arch.bzl", _PLATFORMS = "PLATFORMS")  # buildifier: disable=bzl-visibility
 
+# List of struct(platform, apk_arch, os, architecture, variant), one per
+# platform in //platforms.
 PLATFORM_TABLE = _PLATFORMS
-"""List of struct(platform, apk_arch, os, architecture, variant), one per platform in //platforms."""
 
+# Labels of all eight platforms, e.g. for oci_index(platforms = ALL_PLATFORMS).
 ALL_PLATFORMS = ["@musl_dynamic//platforms:" + p.platform for p in _PLATFORMS]
-"""Labels of all eight platforms, e.g. for oci_index(platforms = ALL_PLATFORMS)."""

@@ -32,7 +32,9 @@ def apk_arch_constraints(name = "apk_arch"):
             visibility = ["//visibility:public"],
         )
 
-def musl_platforms(cpu_package):
+# It declares a fixed set of targets named after the platforms, so it takes
+# no name.
+def musl_platforms(cpu_package):  # buildifier: disable=unnamed-macro
     """Declares one platform() and one config_setting per supported platform.
 
     The platform `linux_<x>` carries `@platforms//os:linux`, the matching
