@@ -18,15 +18,18 @@ func main() {
 	update := flag.Bool("update", false, "rewrite the expected listings from the layout")
 	platform := flag.String("unpack", "", "instead of checking, unpack this platform's image (e.g. linux-amd64) into --into")
 	into := flag.String("into", "", "directory to unpack into (with --unpack)")
+	elfFile := flag.String("elf", "", "instead of checking, require this file (e.g. /app) to be an ELF executable for each image's platform")
 	flag.Parse()
 	var err error
 	switch {
 	case *layoutDir != "" && *platform != "" && *into != "":
 		err = unpack(*layoutDir, *platform, *into)
+	case *layoutDir != "" && *elfFile != "":
+		err = checkELF(*layoutDir, *elfFile)
 	case *layoutDir != "" && *expected != "":
 		err = run(*layoutDir, *expected, *update)
 	default:
-		fmt.Fprintln(os.Stderr, "usage: check --layout DIR (--expected DIR [--update] | --unpack PLATFORM --into DIR)")
+		fmt.Fprintln(os.Stderr, "usage: check --layout DIR (--expected DIR [--update] | --unpack PLATFORM --into DIR | --elf FILE)")
 		os.Exit(2)
 	}
 	if err != nil {

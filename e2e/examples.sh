@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# The examples' end-to-end checks (make e2e, after e2e/run.sh): build
+# //examples/go_app, //examples/nonroot and //examples/layers against the
+# bundled mirror and compare every platform's layers and config with
+# e2e/expected/<example>/; then check what a listing cannot show:
+#   go_app   /app is an ELF executable for each image's platform (machine,
+#            class, byte order), and the server answers inside the images:
+#            amd64 and 386 in a chroot, the others under qemu-user
+#   nonroot  the exact passwd/group lines, /home/nonroot 65532:65532, User
+#   layers   the tars are stacked in order and the later one wins
+# c_hello's /hello gets the ELF check too. After an intended change, rewrite
+# a listing with: go run ./e2e/check --layout "$(bazel info bazel-bin)/examples/EX/EX"
+#   --expected e2e/expected/EX --update   (and review the diff)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source e2e/lib.sh
+
+APP_PID=
+stop_app() {
+  if [ -n "$APP_PID" ]; then
+    kill "$APP_PID" 2>/dev/null || true
+    wait "$APP_PID" 2>/dev/null || true
+    APP_PID=
+  fi
+}
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+start_mirror
+trap 'stop_app; stop_mirror' EXIT
+
+log "building //examples/go_app, //examples/nonroot and //examples/layers"
+$BAZEL build //examples/c_hello //examples/go_app //examples/layers //examples/nonroot
+bin=$($BAZEL info bazel-bin 2>/dev/null)
+check="$E2E_WORK/check"
+go build -o "$check" ./e2e/check
+
+log "checking every platform against the expected listings"
+for ex in go_app nonroot layers; do
+  "$check" --layout "$bin/examples/$ex/$ex" --expected "e2e/expected/$ex"
+done
+
+log "checking the ELF header of each platform's binary"
+"$check" --layout "$bin/examples/go_app/go_app" --elf /app
+"$check" --layout "$bin/examples/c_hello/c_hello" --elf /hello
+
+# unpack_into EXAMPLE PLATFORM: prints the directory holding the unpacked image.
+unpack_into() {
+  local root="$E2E_WORK/rootfs/$1-$2"
+  rm -rf "$root" && mkdir -p "$root"
+  "$check" --layout "$bin/examples/$1/$1" --unpack "$2" --into "$root"
+  echo "$root"
+}
+
+log "nonroot: accounts, home directory and user"
+for f in e2e/expected/nonroot/*.txt; do
+  p=$(basename "$f" .txt)
+  # The listings were just compared with the build, so these lines hold for it.
+  grep -qxF '  d0755 65532:65532 0 home/nonroot/ mtime=0' "$f" || fail "$f: /home/nonroot is not a 65532:65532 directory"
+  grep -qxF 'user "65532" workdir "/home/nonroot"' "$f" || fail "$f: config User is not 65532"
+  root=$(unpack_into nonroot "$p")
+  [ "$(grep -c '^nonroot:' "$root/etc/passwd")" = 1 ] || fail "$p: /etc/passwd has not exactly one nonroot line"
+  grep -qxF 'nonroot:x:65532:65532::/home/nonroot:/sbin/nologin' "$root/etc/passwd" || fail "$p: no nonroot line in /etc/passwd"
+  grep -qxF 'nonroot:x:65532:' "$root/etc/group" || fail "$p: no nonroot group in /etc/group"
+  grep -q '^root:x:0:0:' "$root/etc/passwd" || fail "$p: root lost from /etc/passwd"
+done
+echo "  $(ls e2e/expected/nonroot/*.txt | wc -l) platforms: nonroot:x:65532:65532::/home/nonroot:/sbin/nologin, User 65532"
+
+log "layers: stacking order"
+for f in e2e/expected/layers/*.txt; do
+  p=$(basename "$f" .txt)
+  # Index of the layer listing an entry: the base is layer 0, then the tars.
+  layer_of() { awk -v e="$1" '/^layer /{n=$2} $4 == e {print n}' "$f" | tr '\n' ' '; }
+  [ "$(layer_of etc/app/app.conf)" = "1 2 " ] || fail "$f: etc/app/app.conf should be in layers 1 and 2, is in $(layer_of etc/app/app.conf)"
+  [ "$(layer_of var/lib/app/)" = "1 " ] || fail "$f: var/lib/app/ should be in layer 1"
+  [ "$(layer_of usr/local/bin/greet)" = "2 " ] || fail "$f: usr/local/bin/greet should be in layer 2"
+  grep -qxF '  d0750 65532:65532 0 var/lib/app/ mtime=0' "$f" || fail "$f: var/lib/app/ is not 0750 65532:65532"
+done
+root=$(unpack_into layers linux-amd64)
+cmp -s "$root/etc/app/app.conf" examples/layers/app-prod.conf || fail "layers: /etc/app/app.conf is not the top layer's"
+[ "$(readlink "$root/usr/local/bin/hello")" = greet ] || fail "layers: /usr/local/bin/hello does not point to greet"
+echo "  the second tar's /etc/app/app.conf wins over the first's"
+
+log "go_app: running /app inside the images"
+# An x86_64 kernel runs 386 executables itself; qemu-i386 (user mode) would
+# crash Go's 386 runtime in its signal handler.
+declare -A runner=([linux-amd64]=chroot [linux-386]=chroot [linux-arm64]=qemu-aarch64-static
+  [linux-arm-v6]=qemu-arm-static [linux-arm-v7]=qemu-arm-static [linux-ppc64le]=qemu-ppc64le-static
+  [linux-riscv64]=qemu-riscv64-static [linux-s390x]=qemu-s390x-static)
+# The arm binaries run on the CPU of each variant: an ARM1176 is armv6.
+declare -A cpu=([linux-arm-v6]=arm1176 [linux-arm-v7]=cortex-a7)
+declare -A goarch=([linux-amd64]=amd64 [linux-386]=386 [linux-arm64]=arm64 [linux-arm-v6]=arm
+  [linux-arm-v7]=arm [linux-ppc64le]=ppc64le [linux-riscv64]=riscv64 [linux-s390x]=s390x)
+ran=0
+for p in linux-amd64 linux-arm64 linux-386 linux-arm-v6 linux-arm-v7 linux-ppc64le linux-riscv64 linux-s390x; do
+  # amd64 and arm64 are required; the other emulators are used when present.
+  if ! command -v "${runner[$p]}" >/dev/null; then
+    [ "$p" = linux-arm64 ] && fail "${runner[$p]} is missing (Debian package qemu-user-static)"
+    echo "  $p: skipped, no ${runner[$p]}"
+    continue
+  fi
+  root=$(unpack_into go_app "$p")
+  out="$E2E_WORK/go_app-$p.out"
+  : >"$out" # the background job below creates it too late for the first read
+  # Port 0: the kernel picks a free port and /app prints the one it got.
+  if [ "${runner[$p]}" = chroot ]; then
+    chroot "$root" /app -addr 127.0.0.1:0 >"$out" 2>&1 &
+  else
+    "${runner[$p]}" ${cpu[$p]:+-cpu "${cpu[$p]}"} -L "$root" "$root/app" -addr 127.0.0.1:0 >"$out" 2>&1 &
+  fi
+  APP_PID=$!
+  addr=
+  for _ in $(seq 1 200); do
+    addr=$(sed -n 's/^listening on //p' "$out")
+    [ -n "$addr" ] && break
+    kill -0 "$APP_PID" 2>/dev/null || fail "$p: /app exited: $(cat "$out")"
+    sleep 0.1
+  done
+  [ -n "$addr" ] || fail "$p: /app did not start listening within 20s: $(cat "$out")"
+  got=$(curl -fsS --max-time 10 "http://$addr/") || fail "$p: no answer from /app on $addr"
+  stop_app
+  want="hello from go_app (linux/${goarch[$p]})"
+  [ "$got" = "$want" ] || fail "$p: /app answered '$got', want '$want'"
+  echo "  $p${cpu[$p]:+ (${cpu[$p]})}: $got"
+  ran=$((ran + 1))
+done
+echo "examples: go_app ran on $ran platforms; listings, ELF machines, accounts and layer order match"
