@@ -9,35 +9,12 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
 
-// Level is the fixed compression level; changing it changes every digest.
+// Level is the fixed level of the deflate encoder (klauspost/compress/flate);
+// changing it changes every digest.
 const Level = 6
 
 // osUnknown is the header's OS byte; a fixed value keeps the host out of it.
 const osUnknown = 255
-
-// Writer is a gzip writer with a fixed header and level. Close must be called
-// to flush the trailer; it does not close the underlying writer.
-type Writer struct {
-	zw *gzip.Writer
-}
-
-// NewWriter returns a deterministic gzip writer on top of w.
-func NewWriter(w io.Writer) *Writer {
-	zw, err := gzip.NewWriterLevel(w, Level)
-	if err != nil {
-		// Level is a valid constant, so this cannot happen at run time.
-		panic(fmt.Sprintf("gzipx: level %d rejected: %v", Level, err))
-	}
-	// Set every header field explicitly rather than trusting defaults.
-	zw.Header = gzip.Header{OS: osUnknown}
-	return &Writer{zw: zw}
-}
-
-// Write compresses p.
-func (w *Writer) Write(p []byte) (int, error) { return w.zw.Write(p) }
-
-// Close flushes the compressed data and writes the gzip trailer.
-func (w *Writer) Close() error { return w.zw.Close() }
 
 // Result describes one compressed layer.
 type Result struct {
@@ -52,7 +29,7 @@ type Result struct {
 }
 
 // Compress gzips src into dst deterministically and returns the layer's
-// digests. Callers that later compress in parallel keep this signature.
+// digests, compressing blocks on all processors.
 func Compress(dst io.Writer, src io.Reader) (Result, error) {
 	diff := sha256.New()
 	comp := sha256.New()
