@@ -16,7 +16,9 @@ say() { echo "setup: $*" >&2; }
 # --- Debian packages -------------------------------------------------------
 debs=(bazel-bootstrap golang-1.19-go bazel-skylib bazel-platforms bazel-rules-java
       musl-tools qemu-user-static binfmt-support umoci skopeo nginx-light docker-registry
-      ca-certificates curl
+      ca-certificates curl jq
+      # e2e/clients.sh reads ELF headers (readelf).
+      binutils
       # e2e/hello/build.sh cross-links hello for the bundled mirror; lld 14
       # cannot link s390x, GNU ld from binutils-s390x-linux-gnu does.
       clang lld binutils-s390x-linux-gnu)

@@ -1,0 +1,257 @@
+# Checks shared by e2e/clients.sh and e2e/repro.sh. Each fails (returns
+# non-zero, with FAIL: and what differs) on any difference.
+
+fail() { echo "FAIL: $*" >&2; return 1; }
+
+# layout_digest DIR: the one descriptor's digest in DIR/index.json.
+layout_digest() {
+  local n
+  n=$(jq '.manifests | length' "$1/index.json")
+  [ "$n" = 1 ] || fail "$1/index.json lists $n manifests, want 1" || return 1
+  jq -r '.manifests[0].digest' "$1/index.json"
+}
+
+blob() { echo "$1/blobs/${2/://}"; }
+
+# expected_index_digest: the digest recorded in e2e/expected/INDEX_DIGEST.
+expected_index_digest() { grep -v '^#' e2e/expected/INDEX_DIGEST | grep -m1 .; }
+
+# check_index_digest DIR: the bundled-mirror index must keep its digest.
+check_index_digest() {
+  local got want
+  got=$(layout_digest "$1") || return 1
+  want=$(expected_index_digest)
+  if [ "$got" != "$want" ]; then
+    fail "the index digest changed: $got, recorded $want (e2e/expected/INDEX_DIGEST).
+  Every output byte of the bundled-mirror build is pinned. If the change is
+  intended, explain it in the commit, update e2e/expected/INDEX_DIGEST and the
+  listings (go run ./e2e/check --layout $1 --expected e2e/expected/musl_dynamic --update)."
+    return 1
+  fi
+  echo "  index digest $got as recorded"
+}
+
+# index_platforms DIR: "digest os architecture variant" per image of the
+# index that DIR/index.json lists.
+index_platforms() {
+  local d
+  d=$(layout_digest "$1") || return 1
+  jq -r '.manifests[] | [.digest, .platform.os, .platform.architecture, (.platform.variant // "")] | @tsv' "$(blob "$1" "$d")"
+}
+
+# sha256_of FILE: "sha256:<hex>".
+sha256_of() { echo "sha256:$(sha256sum "$1" | cut -d' ' -f1)"; }
+
+# copy_platform LAYOUT P DIGEST OUT OS ARCH VARIANT: skopeo copies one
+# platform out of the index into the layout OUT tagged P; the copy must keep
+# the manifest's digest.
+copy_platform() {
+  local l=$1 p=$2 digest=$3 out=$4 os=$5 arch=$6 variant=$7 got
+  mkdir -p "$(dirname "$out")"
+  skopeo copy -q --override-os "$os" --override-arch "$arch" ${variant:+--override-variant "$variant"} \
+    "oci:$l" "oci:$out:$p"
+  got=$(jq -r --arg p "$p" '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == $p) | .digest' "$out/index.json")
+  [ "$got" = "$digest" ] || fail "$p: skopeo copied manifest $got, the index lists $digest"
+}
+
+# umoci_unpack LAYOUT TAG DEST
+umoci_unpack() {
+  local rootless=()
+  [ "$(id -u)" = 0 ] || rootless=(--rootless)
+  umoci unpack "${rootless[@]}" --image "$1:$2" "$3" >/dev/null
+}
+
+# listing ROOTFS: one line per entry in e2e/check's format:
+# "  <type><mode> uid:gid size path[/] [-> target] mtime=N".
+listing() {
+  (cd "$1" && find . -mindepth 1 -printf '%y %m %U:%G %s %P %l %T@\n') | awk '{
+    t = $1; m = $2; while (length(m) < 4) m = "0" m
+    size = (t == "f") ? $4 : 0
+    path = $5; if (t == "d") path = path "/"
+    mt = $NF; sub(/\..*/, "", mt)
+    if (t == "l") { tc = "l"; extra = " -> " $6 } else { tc = (t == "f") ? "-" : t; extra = "" }
+    printf "  %s%s %s %s %s%s mtime=%s\n", tc, m, $3, size, path, extra, mt
+  }' | sort -k4
+}
+
+# check_against_listing ROOTFS EXPECTED P: what an unpacker wrote must be
+# exactly the expected layer listing (one layer: the base images).
+check_against_listing() {
+  local want=$W/want-$3.txt got=$W/got-$3.txt
+  grep '^  ' "$2" | sort -k4 > "$want"
+  listing "$1" > "$got"
+  diff -u "$want" "$got" >&2 || fail "$3: the unpacked root differs from $2 (- expected, + unpacked)"
+}
+
+# check_runtime_env BUNDLE_CONFIG LAYOUT P: umoci's runtime config carries
+# the image's env and runs as root.
+check_runtime_env() {
+  local env
+  env=$(skopeo inspect --config "oci:$2:$3" | jq -c '.config.Env')
+  jq -e --argjson want "$env" '(.process.env as $e | $want | all(. as $x | $e | index($x))) and .process.user.uid == 0' "$1" >/dev/null ||
+    fail "$3: umoci's config.json lacks the image env $env or is not root: $(jq -c '.process.env, .process.user' "$1")"
+}
+
+# Per OCI platform: the musl loader and readelf's machine/class/data.
+declare -A LOADER=([linux-386]=i386 [linux-amd64]=x86_64 [linux-arm64]=aarch64 [linux-arm-v6]=armhf
+  [linux-arm-v7]=armhf [linux-ppc64le]=powerpc64le [linux-riscv64]=riscv64 [linux-s390x]=s390x)
+declare -A MACHINE=([linux-386]="Intel 80386/ELF32/little" [linux-amd64]="Advanced Micro Devices X86-64/ELF64/little"
+  [linux-arm64]="AArch64/ELF64/little" [linux-arm-v6]="ARM/ELF32/little" [linux-arm-v7]="ARM/ELF32/little"
+  [linux-ppc64le]="PowerPC64/ELF64/little" [linux-s390x]="IBM S/390/ELF64/big")
+declare -A APKARCH=([linux-386]=x86 [linux-amd64]=x86_64 [linux-arm64]=aarch64 [linux-arm-v6]=armhf
+  [linux-arm-v7]=armv7 [linux-ppc64le]=ppc64le [linux-riscv64]=riscv64 [linux-s390x]=s390x)
+
+# elf_kind FILE: "machine/class/data" from readelf.
+elf_kind() {
+  LC_ALL=C readelf -h "$1" | awk -F': *' '
+    /^ *Machine:/ {m = $2} /^ *Class:/ {c = $2}
+    /^ *Data:/ {d = ($2 ~ /little/) ? "little" : "big"}
+    END {printf "%s/%s/%s\n", m, c, d}'
+}
+
+# check_loader ROOTFS P: /lib/ld-musl-<arch>.so.1 is there, executable, and
+# an ELF for the platform (riscv64 has a labelled placeholder: no ELF check).
+check_loader() {
+  local f=$1/lib/ld-musl-${LOADER[$2]}.so.1 got
+  [ -f "$f" ] && [ -x "$f" ] || fail "$2: no executable loader at /lib/ld-musl-${LOADER[$2]}.so.1" || return 1
+  [ "$2" = linux-riscv64 ] && return 0
+  got=$(elf_kind "$f")
+  [ "$got" = "${MACHINE[$2]}" ] || fail "$2: the loader is $got, want ${MACHINE[$2]}"
+}
+
+# check_hello_interp ROOTFS P: /hello asks for the platform's loader, which
+# the image has, and both are ELFs for the platform.
+check_hello_interp() {
+  local interp want=/lib/ld-musl-${LOADER[$2]}.so.1
+  interp=$(LC_ALL=C readelf -l "$1/hello" | sed -n 's/.*Requesting program interpreter: \(.*\)]$/\1/p')
+  [ "$interp" = "$want" ] || fail "$2: /hello's ELF interpreter is '$interp', want $want" || return 1
+  [ "$(elf_kind "$1/hello")" = "${MACHINE[$2]}" ] || fail "$2: /hello is $(elf_kind "$1/hello"), want ${MACHINE[$2]}" || return 1
+  check_loader "$1" "$2" || return 1
+  echo "  $2: /hello -> $interp ($(elf_kind "$1/hello"))"
+}
+
+# check_blob DIR DESCRIPTOR_JSON WHAT: the blob is there with the size and
+# digest the descriptor gives.
+check_blob() {
+  local d size f
+  d=$(jq -r .digest <<<"$2") size=$(jq -r .size <<<"$2")
+  f=$(blob "$1" "$d")
+  [ -f "$f" ] || fail "$3: blob $d missing in $1" || return 1
+  [ "$(stat -c %s "$f")" = "$size" ] || fail "$3: blob $d is $(stat -c %s "$f") bytes, its descriptor says $size" || return 1
+  [ "$(sha256_of "$f")" = "$d" ] || fail "$3: blob $d does not hash to its name"
+}
+
+# check_oci_base DIR DIGEST OS ARCH VARIANT: DIR is what rules_oci takes as
+# an oci_image `base` (written from its documented contract; rules_oci itself
+# cannot be fetched here): an OCI image layout (oci-layout 1.0.0) whose
+# index.json lists exactly one OCI image manifest; the manifest, config and
+# layers are in blobs/ with their digests and sizes; OCI media types; the
+# config names os/architecture/variant, which rules_oci reads as the
+# platform; one diff_id per layer.
+check_oci_base() {
+  local dir=$1 digest=$2 os=$3 arch=$4 variant=$5 what="$1" desc m c
+  jq -e '.imageLayoutVersion == "1.0.0"' "$dir/oci-layout" >/dev/null || fail "$what: oci-layout is not version 1.0.0" || return 1
+  jq -e '.schemaVersion == 2 and (.manifests | length) == 1' "$dir/index.json" >/dev/null ||
+    fail "$what: index.json must list exactly one manifest (schemaVersion 2)" || return 1
+  desc=$(jq -c '.manifests[0]' "$dir/index.json")
+  jq -e '.mediaType == "application/vnd.oci.image.manifest.v1+json"' <<<"$desc" >/dev/null ||
+    fail "$what: index.json lists $(jq -r .mediaType <<<"$desc"), want an OCI image manifest" || return 1
+  [ "$(jq -r .digest <<<"$desc")" = "$digest" ] || fail "$what: manifest $(jq -r .digest <<<"$desc"), the index lists $digest for $os/$arch/$variant" || return 1
+  check_blob "$dir" "$desc" "$what manifest" || return 1
+  m=$(blob "$dir" "$digest")
+  jq -e '.schemaVersion == 2 and .mediaType == "application/vnd.oci.image.manifest.v1+json"
+    and .config.mediaType == "application/vnd.oci.image.config.v1+json"
+    and (.layers | length) > 0
+    and all(.layers[]; .mediaType | test("^application/vnd\\.oci\\.image\\.layer\\.v1\\.tar(\\+gzip|\\+zstd)?$"))' "$m" >/dev/null ||
+    fail "$what: the manifest's media types are not OCI ones: $(jq -c '[.mediaType, .config.mediaType, [.layers[].mediaType]]' "$m")" || return 1
+  check_blob "$dir" "$(jq -c .config "$m")" "$what config" || return 1
+  while read -r l; do check_blob "$dir" "$l" "$what layer" || return 1; done < <(jq -c '.layers[]' "$m")
+  c=$(blob "$dir" "$(jq -r .config.digest "$m")")
+  jq -e --arg os "$os" --arg arch "$arch" --arg v "$variant" --argjson n "$(jq '.layers | length' "$m")" \
+    '.os == $os and .architecture == $arch and (.variant // "") == $v
+     and .rootfs.type == "layers" and (.rootfs.diff_ids | length) == $n' "$c" >/dev/null ||
+    fail "$what: config says $(jq -c '[.os, .architecture, .variant, .rootfs.type, (.rootfs.diff_ids | length)]' "$c"), want $os/$arch/$variant with one diff_id per layer"
+}
+
+# check_platform_layouts TARGET INDEX_LAYOUT: every single-platform layout
+# (the OciImage outputs, found with aquery) passes check_oci_base and is the
+# image the index lists for its platform; one per platform of the index.
+check_platform_layouts() {
+  local exec aq n=0 dir cfg os arch variant digest
+  exec=$($BAZEL info execution_root 2>/dev/null)
+  aq=$($BAZEL aquery "mnemonic(\"OciImage\", deps($1))" --output=jsonproto 2>/dev/null |
+    jq -r '.actions[].arguments | . as $a | $a[($a | index("--out")) + 1]')
+  for dir in $aq; do
+    dir=$exec/$dir
+    cfg=$(blob "$dir" "$(jq -r .config.digest "$(blob "$dir" "$(layout_digest "$dir")")")")
+    os=$(jq -r .os "$cfg") arch=$(jq -r .architecture "$cfg") variant=$(jq -r '.variant // ""' "$cfg")
+    digest=$(index_platforms "$2" | awk -v o="$os" -v a="$arch" -v v="$variant" '$2 == o && $3 == a && ($4 == v || (v == "" && NF == 3)) {print $1}')
+    [ -n "$digest" ] || fail "$dir ($os/$arch/$variant) is not in the index $2" || return 1
+    check_oci_base "$dir" "$digest" "$os" "$arch" "$variant" || return 1
+    n=$((n + 1))
+  done
+  [ "$n" = "$(index_platforms "$2" | wc -l)" ] || fail "found $n single-platform layouts for $1, the index has $(index_platforms "$2" | wc -l)" || return 1
+  echo "  $n single-platform layouts are valid rules_oci bases and match the index"
+}
+
+# check_syft LAYOUT P: syft finds exactly the packages of the lock for P's
+# architecture, with the purls recorded in e2e/expected/syft.txt, and reads
+# the distro from /etc/os-release.
+check_syft() {
+  local out=$W/syft-$2.json want got lock
+  syft scan "oci-dir:$1" -o json -q > "$out"
+  jq -e '.distro.id == "alpine" and .distro.versionID == "3.21.0"' "$out" >/dev/null ||
+    fail "$2: syft saw the distro $(jq -c '.distro | [.id, .versionID]' "$out"), want alpine 3.21.0" || return 1
+  got=$(jq -r --arg p "$2" '.artifacts[] | [$p, .type, .name, .version, .purl] | join(" ")' "$out" | sort)
+  want=$(grep "^$2 " e2e/expected/syft.txt | sort)
+  [ "$got" = "$want" ] || { diff -u <(echo "$want") <(echo "$got") >&2; fail "$2: syft's packages differ from e2e/expected/syft.txt (- expected, + syft)"; return 1; }
+  lock=$(jq -r --arg a "${APKARCH[$2]}" '.architectures[$a].packages[] | .name + " " + .version' e2e/bundled.lock.json | sort)
+  [ "$(awk '{print $3, $4}' <<<"$got")" = "$lock" ] || fail "$2: syft's packages are not the lock's: $(awk '{print $3, $4}' <<<"$got" | tr '\n' ' ')vs $(tr '\n' ' ' <<<"$lock")"
+}
+
+# same_blobs A B WHAT: every blob of layout A is in layout B byte for byte,
+# and B has no others.
+same_blobs() {
+  local a b
+  a=$(cd "$1/blobs" && find . -type f | sort) b=$(cd "$2/blobs" && find . -type f | sort)
+  [ "$a" = "$b" ] || { diff <(echo "$a") <(echo "$b") >&2; fail "$3: the blob sets differ"; return 1; }
+  while read -r f; do
+    cmp -s "$1/blobs/$f" "$2/blobs/$f" || fail "$3: blob $f differs" || return 1
+  done <<<"$a"
+}
+
+# push_and_pull LAYOUT DIGEST: push with `bazel run //e2e:push` (go-
+# containerregistry) and with skopeo to $REGISTRY; every tag must resolve to
+# DIGEST (crane), validate (crane validate: every manifest, config and layer
+# downloaded and checked), serve the same raw bytes (skopeo), and pull back
+# (crane, skopeo) to exactly the layout's blobs.
+push_and_pull() {
+  local l=$1 want=$2 repo=$REGISTRY/musl-dynamic out ref got d os arch variant
+  out=$($BAZEL run //e2e:push -- --repository "$repo:bazel" --tag bazel-2 2>"$W/push.log") ||
+    { cat "$W/push.log" >&2; fail "bazel run //e2e:push failed"; return 1; }
+  [ "$(tail -1 <<<"$out")" = "$repo@$want" ] || fail "bazel run //e2e:push printed '$out', want $repo@$want" || return 1
+  echo "  bazel run //e2e:push -> $repo:bazel, :bazel-2"
+  skopeo copy -q --all --preserve-digests --dest-tls-verify=false "oci:$l" "docker://$repo/skopeo:latest"
+  echo "  skopeo copy --all -> $repo/skopeo:latest"
+  for ref in "$repo:bazel" "$repo:bazel-2" "$repo/skopeo:latest"; do
+    got=$(crane digest "$ref")
+    [ "$got" = "$want" ] || fail "crane digest $ref = $got, want $want" || return 1
+    crane validate --remote "$ref" >"$W/validate.log" 2>&1 || { cat "$W/validate.log" >&2; fail "crane validate --remote $ref"; return 1; }
+    skopeo inspect --raw --tls-verify=false "docker://$ref" > "$W/raw"
+    [ "$(sha256_of "$W/raw")" = "$want" ] || fail "skopeo inspect --raw $ref: the served index is not the layout's bytes" || return 1
+    echo "  $ref: crane digest $got, crane validate ok, skopeo raw bytes ok"
+  done
+  while read -r d os arch variant; do
+    crane manifest "$repo@$d" > "$W/raw"
+    [ "$(sha256_of "$W/raw")" = "$d" ] || fail "crane manifest $repo@$d does not hash to $d" || return 1
+    got=$(crane config "$repo@$d" | jq -r '[.os, .architecture, (.variant // "")] | join("/")')
+    [ "$got" = "$os/$arch/$variant" ] || fail "$repo@$d: config platform $got, the index says $os/$arch/$variant" || return 1
+  done < <(index_platforms "$l")
+  crane pull --format oci "$repo:bazel" "$W/crane-pulled"
+  [ "$(layout_digest "$W/crane-pulled")" = "$want" ] || fail "crane pull: index.json lists $(layout_digest "$W/crane-pulled"), want $want" || return 1
+  same_blobs "$l" "$W/crane-pulled" "crane pull $repo:bazel" || return 1
+  skopeo copy -q --all --src-tls-verify=false "docker://$repo/skopeo:latest" "oci:$W/skopeo-pulled:latest"
+  [ "$(layout_digest "$W/skopeo-pulled")" = "$want" ] || fail "skopeo pull: index.json lists $(layout_digest "$W/skopeo-pulled"), want $want" || return 1
+  same_blobs "$l" "$W/skopeo-pulled" "skopeo copy $repo/skopeo:latest" || return 1
+  echo "  pulled back with crane and skopeo: the same $(find "$l/blobs" -type f | wc -l) blobs, byte for byte"
+}
