@@ -137,14 +137,22 @@ def _apk_repository_impl(rctx):
                 output = out,
             )
             apks.append(out)
+
+        # The lock cut to this architecture: a package change in another
+        # architecture then leaves this one's layer action untouched.
+        arch_lock = dict(lock)
+        arch_lock["architectures"] = {arch: lock["architectures"][arch]}
+        arch_lock["config"] = dict(lock["config"])
+        arch_lock["config"]["architectures"] = [arch]
+        rctx.file("{}/lock.json".format(arch), json.encode_indent(arch_lock, indent = "  ") + "\n")
         build.append("""
 apk_packages(
     name = {arch},
     arch = {arch},
     apks = {apks},
     keys = {keys},
-    lock = "lock.json",
-)""".format(arch = repr(arch), apks = repr(apks), keys = repr(keys)))
+    lock = {lock},
+)""".format(arch = repr(arch), apks = repr(apks), keys = repr(keys), lock = repr(arch + "/lock.json")))
         row = platform_for_apk_arch(arch)
         if row:
             select_arms.append((_repo_label(rctx, "platforms", "is_" + row.platform), ":" + arch))

@@ -24,14 +24,15 @@ type benchmark struct {
 }
 
 // benchmarks lists everything the harness measures, in report order. To add
-// one (Bazel cold, no-op and one-package-change builds, lock time against
-// the loopback mirror), append an entry whose run times a subprocess with
-// e.timeCmd and adds a table with r.table.
+// one, append an entry whose run times a subprocess with e.timeCmd and adds
+// a table with r.table.
 var benchmarks = []benchmark{
 	{"layer", "layer build throughput against tar | gzip -6", true, benchLayer},
 	{"rss", "peak memory of the layer build by input size", true, benchRSS},
 	{"compress", "gzip encoders on a sample of the layer tar", true, benchCompress},
 	{"resolve", "APKINDEX parse + verify and resolution of a 30-package world", true, benchResolve},
+	{"lock", "apkimage lock for eight architectures against the loopback mirror", true, benchLock},
+	{"bazel", "Bazel cold, no-op and one-package-change builds of the e2e index", false, benchBazel},
 }
 
 // env is what every benchmark may use.
@@ -42,7 +43,10 @@ type env struct {
 	size  int64  // installed bytes of the layer throughput package set
 	quick bool   // skip the slowest measurements
 	tool  string // the apkimage binary built from repo
-	log   func(string, ...interface{})
+
+	mirrorTool  string // the testmirror binary built from repo
+	mirrorsDone bool   // the bundled mirror and its variant are generated
+	log         func(string, ...interface{})
 }
 
 func main() {
@@ -57,7 +61,7 @@ func run(args []string) error {
 	out := fs.String("out", "BENCHMARKS.md", "Markdown `FILE` to write; - for stdout")
 	runs := fs.Int("runs", 5, "timed runs per measurement; the report gives the median, min and max")
 	size := fs.String("size", "500MB", "installed `SIZE` of the layer throughput package set (e.g. 50MB, 2GB)")
-	quick := fs.Bool("quick", false, "skip the 2 GB memory measurement")
+	quick := fs.Bool("quick", false, "skip the 2 GB memory measurement and the Bazel builds")
 	work := fs.String("work", filepath.Join(os.TempDir(), "musl-dynamic-bench"), "`DIR` caching generated inputs between runs")
 	only := fs.String("only", "", "comma-separated benchmark `NAMES` to run (default: all)")
 	if err := fs.Parse(args); err != nil {
@@ -95,7 +99,7 @@ func run(args []string) error {
 		}
 	}
 	for _, b := range benchmarks {
-		if len(want) > 0 && !want[b.name] {
+		if len(want) > 0 && !want[b.name] || len(want) == 0 && e.quick && !b.quick {
 			continue
 		}
 		e.log("%s: %s", b.name, b.about)

@@ -19,24 +19,37 @@ const notes = `## Notes
   and every file's SHA-1, spools contents to disk and merges, before it
   compresses. Packages are read one after another; only compression runs on
   all cores.
-- **Peak memory is not flat yet** (found when gzipx was made parallel;
-  gzipx itself holds at most 2×cores+1 blocks of about 2 MiB). A heap
-  profile of the 2 GB build (1,204 packages, about 87,000 entries) shows
-  about 107 MB live when the tar starts: 52 MB are the gzip readers of every
-  package, all opened before layer.Write starts and kept after their data
-  is read (about 45 KB each, so growing with the package count), and about
-  50 MB are the merged tree's per-entry metadata (about 600 bytes per
-  entry). The Go collector's default headroom (GOGC=100) doubles that.
-  What closes it: open each package when the merge reaches it, or drop its
-  decompressor at the end of its data member (apkimage layer, apkfile);
-  slimmer tree entries (layer); and a soft limit with
-  runtime/debug.SetMemoryLimit (Go 1.19) in apkimage once the live heap is
-  below it. GOMEMLIMIT=100MiB alone cut the 2 GB peak to 157 MB but made
-  the build about twice as slow, because the live heap is above the limit.
+- **Peak memory.** Contents are spooled to disk; what grows with the input
+  is the merged tree's metadata, which must be whole before the sorted tar
+  can start. Three changes took the 2 GB peak from 388 MB to about 110 MB
+  (measured alone: 355 → 209 → 117 → 107–111 MB): apkimage layer verifies
+  each package up front, then closes it and re-opens it only when the merge
+  reaches it (checking that its Q1 is the one verified), and apkfile drops
+  the decompressor at the end of the data member, so one package's reader
+  (about 45 KB) is live instead of all of them; the tree keeps about 180
+  bytes per entry and sorts entries in place instead of building name maps
+  (writeTar also no longer lets io.MultiReader allocate 32 KB per file);
+  and the layer verb sets a 100 MiB soft limit with debug.SetMemoryLimit
+  (GOMEMLIMIT overrides it). The live heap at 2 GB (about 87,000 entries)
+  is about 55 MB, of which about 20 MB are gzipx's blocks and encoders
+  (2×cores+1 blocks of about 2 MiB: this part grows with the core count, not
+  the input). The limit cost no measurable CPU time at 500 MB; a 64 MiB
+  limit cut the 2 GB peak to 74 MB for about 15% more CPU time. What still
+  grows is a few hundred bytes per layer entry (the entry and its file
+  record, its name, a map slot, its lines in the installed database).
+- **Bazel.** The layer action used to take the whole lock, so a one-package
+  change re-ran all eight ApkLayer actions (measured: 8 × ApkLayer,
+  1 × OciImage, 1 × OciIndex); apk_repository now gives each architecture
+  the lock cut to that architecture, and only the changed architecture's
+  layer, image and the index re-run. The index target does not build the
+  SBOMs (ApkSbom is another output of musl_base_image), so none runs. The
+  cold build includes starting a Bazel server, every repository rule
+  (rules_go's and gazelle's included) and compiling the Go tools with
+  Go 1.19; the apks and keys come from the repository cache.
 - **Resolution** is dominated by verifying and parsing the index (gzip,
   SHA-1/256 and RSA over 220 KB, then 5,000 records); the solver takes a few
-  milliseconds. Figures swing with the host's load (medians of 26 ms on a
-  quieter host).
+  milliseconds. Figures swing with the host's load (totals of 17 to 38 ms
+  in runs on this host).
 - **Noise.** The host is shared; the load average at the start is recorded
   above. Baseline and product runs alternate so both see similar load.
 `

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -23,7 +24,11 @@ type genOptions struct {
 	Arches      []string // Alpine arches to generate
 	Hello       string   // "auto", "require" or "none"
 	HelloScript string   // e2e/hello/build.sh
-	Log         io.Writer
+	// Bump is "ARCH/NAME": that one package gets its release number
+	// raised by one (X-r0 becomes X-r1), for benchmarks of a one-package
+	// change. Empty for the bundled mirror.
+	Bump string
+	Log  io.Writer
 }
 
 func generateCmd(args []string) error {
@@ -34,6 +39,7 @@ func generateCmd(args []string) error {
 	archList := fs.String("arch", allArches(), "comma-separated Alpine arches to generate")
 	fs.StringVar(&opt.Hello, "hello", "auto", "hello packages: auto (omit with a warning when clang/lld are missing), require, none")
 	fs.StringVar(&opt.HelloScript, "hello-script", "", "path of e2e/hello/build.sh (default: found above the working directory)")
+	fs.StringVar(&opt.Bump, "bump", "", "`ARCH/NAME`: raise that package's release by one (benchmarks of a one-package change; not the bundled mirror)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -69,6 +75,12 @@ func generate(opt genOptions) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opt.Bump != "" {
+		a, name, _ := strings.Cut(opt.Bump, "/")
+		if _, ok := archByName(a); !ok || name == "" {
+			return nil, fmt.Errorf("--bump %q: want ARCH/NAME with ARCH one of %s", opt.Bump, allArches())
+		}
+	}
 	var todo []arch
 	seen := map[string]bool{}
 	for _, name := range opt.Arches {
@@ -96,6 +108,7 @@ func generate(opt genOptions) (map[string][]byte, error) {
 	}
 	wg.Wait()
 	files := map[string][]byte{"keys/" + KeyName: apkbuild.PublicKeyPEM(s.Key)}
+	bumped := opt.Bump == ""
 	for i := range todo {
 		if errs[i] != nil {
 			return nil, fmt.Errorf("arch %s: %w", todo[i].APK, errs[i])
@@ -103,8 +116,32 @@ func generate(opt genOptions) (map[string][]byte, error) {
 		for name, b := range results[i] {
 			files[name] = b
 		}
+		_, bumpedHere := results[i][bumpMark]
+		bumped = bumped || bumpedHere
+		delete(files, bumpMark)
+	}
+	if !bumped {
+		return nil, fmt.Errorf("--bump %s: no such package among the generated arches", opt.Bump)
 	}
 	return files, nil
+}
+
+// bumpMark is a key of generateArch's result, never a file: it says that
+// the arch held the package of genOptions.Bump.
+const bumpMark = "\x00bumped"
+
+// nextRelease raises the release of an apk version by one: 1.2-r0 is
+// followed by 1.2-r1.
+func nextRelease(v string) (string, error) {
+	i := strings.LastIndex(v, "-r")
+	if i < 0 {
+		return "", fmt.Errorf("version %q has no -rN release to raise", v)
+	}
+	n, err := strconv.Atoi(v[i+2:])
+	if err != nil || n < 0 {
+		return "", fmt.Errorf("version %q has no -rN release to raise", v)
+	}
+	return v[:i] + "-r" + strconv.Itoa(n+1), nil
 }
 
 // generateArch returns one arch's packages and signed index.
@@ -116,6 +153,14 @@ func generateArch(a arch, opt genOptions, s apkbuild.Signer) (map[string][]byte,
 	files := map[string][]byte{}
 	var records []apkindex.Record
 	for _, spec := range specs(a, in) {
+		if opt.Bump == a.APK+"/"+spec.Info.Name {
+			v, err := nextRelease(spec.Info.Version)
+			if err != nil {
+				return nil, err
+			}
+			spec.Info.Version = v
+			files[bumpMark] = nil
+		}
 		apk, err := apkbuild.Build(spec, s)
 		if err != nil {
 			return nil, err

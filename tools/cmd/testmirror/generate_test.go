@@ -354,3 +354,42 @@ func TestWriteTreeRefusesForeignDirectory(t *testing.T) {
 		t.Fatal("the foreign directory was touched")
 	}
 }
+
+// --bump changes exactly one package of one arch (and that arch's index).
+func TestGenerateBump(t *testing.T) {
+	base, names := sharedMirror(t)
+	if !strings.Contains(","+strings.Join(names, ",")+",", ",x86_64,") {
+		t.Skip("no x86_64 loader")
+	}
+	files, err := generate(genOptions{Debs: defaultDebDir(), Arches: names, Hello: "auto",
+		Bump: "x86_64/ca-certificates-bundle"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bumped := filepath.Join(t.TempDir(), "bumped")
+	if err := writeTree(bumped, files); err != nil {
+		t.Fatal(err)
+	}
+	a, b := digests(t, base), digests(t, bumped)
+	var changed []string
+	for name, sum := range b {
+		if a[name] != sum {
+			changed = append(changed, name)
+		}
+	}
+	for name := range a {
+		if _, ok := b[name]; !ok {
+			changed = append(changed, name)
+		}
+	}
+	sort.Strings(changed)
+	want := []string{"x86_64/APKINDEX.tar.gz", "x86_64/ca-certificates-bundle-20241121-r0.apk", "x86_64/ca-certificates-bundle-20241121-r1.apk"}
+	if strings.Join(changed, " ") != strings.Join(want, " ") {
+		t.Errorf("files that differ: %v, want %v", changed, want)
+	}
+	for _, bad := range []string{"x86_64/nope", "nope/musl", "x86_64"} {
+		if _, err := generate(genOptions{Debs: defaultDebDir(), Arches: []string{"x86_64"}, Hello: "none", Bump: bad}); err == nil {
+			t.Errorf("--bump %s: no error", bad)
+		}
+	}
+}

@@ -164,6 +164,9 @@ func (p *Package) finish() error {
 		return p.dataErr("", &ChecksumError{Want: p.Info.DataHash, Got: got})
 	}
 	p.done = true
+	// Release the decompressor and buffers: a caller may keep many
+	// finished packages for their Info and Scripts.
+	p.ms, p.tr, p.data, p.dataHash = nil, nil, nil, nil
 	return io.EOF
 }
 

@@ -55,7 +55,9 @@ func installed(t *tree) []byte {
 		}
 		b.WriteString("\n")
 	}
-	return b.Bytes()
+	// The file stays in memory until the tar is written: drop the
+	// buffer's spare capacity, up to as much again.
+	return append([]byte(nil), b.Bytes()...)
 }
 
 func writeFile(b *bytes.Buffer, key string, e *entry) {

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -77,6 +78,9 @@ func Write(w io.Writer, pkgs []Package, opt Options) (res *Result, err error) {
 	if err := checkOptions(&opt); err != nil {
 		return nil, err
 	}
+	if len(pkgs) > math.MaxInt32 {
+		return nil, fmt.Errorf("layer: %d packages are more than one layer can hold (%d)", len(pkgs), math.MaxInt32)
+	}
 	for i := range pkgs {
 		if err := checkPackage(&pkgs[i], i); err != nil {
 			return nil, err
@@ -98,7 +102,7 @@ func Write(w io.Writer, pkgs []Package, opt Options) (res *Result, err error) {
 
 	t := newTree(pkgs, maxEntries)
 	for i := range pkgs {
-		if err := t.addPackage(i, sp); err != nil {
+		if err := t.addPackage(int32(i), sp); err != nil {
 			return nil, err
 		}
 	}

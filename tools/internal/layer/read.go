@@ -17,7 +17,7 @@ const xattrPrefix = "SCHILY.xattr."
 const dbPrefix = "lib/apk/db/"
 
 // addPackage merges the data of package i into the tree.
-func (t *tree) addPackage(i int, sp spool) error {
+func (t *tree) addPackage(i int32, sp spool) error {
 	p := &t.pkgs[i]
 	for {
 		hdr, err := p.Data.Next()
@@ -33,7 +33,7 @@ func (t *tree) addPackage(i int, sp spool) error {
 	}
 }
 
-func (t *tree) addEntry(owner int, hdr *tar.Header, r io.Reader, sp spool) error {
+func (t *tree) addEntry(owner int32, hdr *tar.Header, r io.Reader, sp spool) error {
 	unsafe := func(reason string) error {
 		return &UnsafePathError{Package: t.label(owner), Path: hdr.Name, Reason: reason}
 	}
@@ -87,7 +87,7 @@ func (t *tree) addEntry(owner int, hdr *tar.Header, r io.Reader, sp spool) error
 		case escapes(key, hdr.Linkname):
 			return unsafe(fmt.Sprintf("is a symlink to %q, outside the root", hdr.Linkname))
 		}
-		e.linkname, e.sum, e.hasSum = hdr.Linkname, sha1.Sum([]byte(hdr.Linkname)), true
+		e.x, e.sum, e.hasSum = &special{linkname: hdr.Linkname}, sha1.Sum([]byte(hdr.Linkname)), true
 	case tar.TypeLink:
 		target, reason := cleanName(hdr.Linkname)
 		if reason != "" {
@@ -100,11 +100,12 @@ func (t *tree) addEntry(owner int, hdr *tar.Header, r io.Reader, sp spool) error
 		// The link shares the target's inode: if the target is replaced
 		// later, the link keeps the content it was made with.
 		e.typ, e.node, e.sum, e.hasSum, e.meta = tar.TypeReg, old.node, old.sum, old.hasSum, meta{}
+		old.node.shared = true
 	case tar.TypeChar, tar.TypeBlock:
 		if hdr.Devmajor < 0 || hdr.Devminor < 0 {
 			return unsafe("is a device with negative numbers")
 		}
-		e.devmajor, e.devminor = hdr.Devmajor, hdr.Devminor
+		e.x = &special{devmajor: hdr.Devmajor, devminor: hdr.Devminor}
 	case tar.TypeFifo:
 	default:
 		return unsafe(fmt.Sprintf("has the unsupported tar type %q", string(rune(hdr.Typeflag))))

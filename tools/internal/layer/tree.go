@@ -19,22 +19,37 @@ type inode struct {
 	meta
 	off, size int64  // content in the spool
 	extra     []byte // appended after the spooled bytes (generated content)
+	shared    bool   // a hardlink of the packages points at it
 }
 
-// entry is one name of the merged tree.
+// entry is one name of the merged tree. It is kept small: a layer may hold
+// a hundred thousand of them (see BENCHMARKS.md).
 type entry struct {
-	typ      byte // tar.TypeReg, TypeDir, TypeSymlink, TypeChar, TypeBlock, TypeFifo
+	key  string   // its key in tree.entries
+	node *inode   // regular files
 	meta          // for everything but regular files
-	node     *inode
-	linkname string // symlink target
-	devmajor int64
-	devminor int64
-	owner    int  // index of the installing package, -1 for generated entries
-	implicit bool // a parent directory no package shipped (yet)
+	x    *special // symlinks and devices
 	// sum is the SHA-1 the installed database records: of the content the
 	// package installed, or of a symlink's target.
-	sum    [sha1.Size]byte
-	hasSum bool
+	sum      [sha1.Size]byte
+	owner    int32 // index of the installing package, -1 for generated entries
+	typ      byte  // tar.TypeReg, TypeDir, TypeSymlink, TypeChar, TypeBlock, TypeFifo
+	implicit bool  // a parent directory no package shipped (yet)
+	hasSum   bool
+}
+
+// special is what only symlinks and devices have.
+type special struct {
+	linkname           string // symlink target
+	devmajor, devminor int64
+}
+
+// linkname is the symlink target, "" for other types.
+func (e *entry) linkname() string {
+	if e.x == nil {
+		return ""
+	}
+	return e.x.linkname
 }
 
 func (e *entry) attrs() *meta {
@@ -64,7 +79,7 @@ func newTree(pkgs []Package, maxEntries int) *tree {
 }
 
 // label names an owner in messages.
-func (t *tree) label(owner int) string {
+func (t *tree) label(owner int32) string {
 	if owner < 0 {
 		return generated
 	}
@@ -76,13 +91,14 @@ func (t *tree) add(key string, e *entry) error {
 		return fmt.Errorf("layer: the layer has more than %d entries (at /%s from %s); raise Options.MaxEntries if that many files are expected",
 			t.maxEntries, key, t.label(e.owner))
 	}
+	e.key = key
 	t.entries[key] = e
 	return nil
 }
 
 // parents makes sure every ancestor of key is a directory, creating missing
 // ones 0755 root:root. name is the entry's name for messages.
-func (t *tree) parents(key, name string, owner int) error {
+func (t *tree) parents(key, name string, owner int32) error {
 	for i := 0; i < len(key); i++ {
 		if key[i] != '/' {
 			continue
@@ -97,10 +113,10 @@ func (t *tree) parents(key, name string, owner int) error {
 			}
 		case e.typ == tar.TypeSymlink && owner < 0:
 			return fmt.Errorf("layer: cannot write /%s: /%s is a symlink to %s from %s, and the layer never writes through symlinks; change the configuration or drop the package",
-				key, dir, e.linkname, t.label(e.owner))
+				key, dir, e.linkname(), t.label(e.owner))
 		case e.typ == tar.TypeSymlink:
 			return &UnsafePathError{Package: t.label(owner), Path: name,
-				Reason: fmt.Sprintf("would be written through the symlink /%s -> %s", dir, e.linkname)}
+				Reason: fmt.Sprintf("would be written through the symlink /%s -> %s", dir, e.linkname())}
 		case e.typ != tar.TypeDir:
 			return &ConflictError{Path: dir, First: t.label(e.owner), Second: t.label(owner), DirVsFile: true}
 		}
@@ -132,6 +148,7 @@ func (t *tree) put(key, name string, e *entry) error {
 	case old.owner == e.owner:
 		return &UnsafePathError{Package: t.label(e.owner), Path: name, Reason: "is in the package twice"}
 	case old.owner >= 0 && e.owner >= 0 && replaces(t.pkgs[e.owner].Info.Replaces, t.pkgs[old.owner].Info.Name):
+		e.key = key
 		t.entries[key] = e
 		return nil
 	}
@@ -152,7 +169,7 @@ func (t *tree) setFile(key string, data []byte, m meta) error {
 	if old.typ == tar.TypeDir {
 		return &ConflictError{Path: key, First: t.label(old.owner), Second: generated, DirVsFile: true}
 	}
-	old.typ, old.node, old.linkname, old.devmajor, old.devminor = tar.TypeReg, node, "", 0, 0
+	old.typ, old.node, old.x = tar.TypeReg, node, nil
 	return nil
 }
 

@@ -6,28 +6,27 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"time"
 )
 
 // writeTar writes the tree sorted by tar name and returns the number of
 // entries written.
 func writeTar(w io.Writer, t *tree, sp spool, mtime time.Time) (int, error) {
-	names := make([]string, 0, len(t.entries))
-	keyOf := make(map[string]string, len(t.entries))
-	for key, e := range t.entries {
-		n := tarName(key, e.typ == tar.TypeDir)
-		names = append(names, n)
-		keyOf[n] = key
+	order := make([]*entry, 0, len(t.entries))
+	for _, e := range t.entries {
+		order = append(order, e)
 	}
-	sort.Strings(names)
+	sort.Slice(order, func(i, j int) bool { return tarLess(order[i], order[j]) })
 
 	tw := tar.NewWriter(w)
 	buf := make([]byte, copyBufSize)
-	// first maps an inode to the name that carries its content; later names
-	// of the same inode become hardlinks to it, which sort after it.
+	// first maps a hardlinked inode to the name that carries its content;
+	// later names of the same inode become hardlinks to it, which sort
+	// after it.
 	first := map[*inode]string{}
-	for _, name := range names {
-		e := t.entries[keyOf[name]]
+	for _, e := range order {
+		name := tarName(e.key, e.typ == tar.TypeDir)
 		m := e.attrs()
 		hdr := &tar.Header{
 			Typeflag: e.typ,
@@ -42,22 +41,26 @@ func writeTar(w io.Writer, t *tree, sp spool, mtime time.Time) (int, error) {
 		}
 		switch e.typ {
 		case tar.TypeSymlink:
-			hdr.Linkname = e.linkname
+			hdr.Linkname = e.linkname()
 		case tar.TypeChar, tar.TypeBlock:
-			hdr.Devmajor, hdr.Devminor = e.devmajor, e.devminor
+			hdr.Devmajor, hdr.Devminor = e.x.devmajor, e.x.devminor
 		case tar.TypeReg:
-			if target, ok := first[e.node]; ok {
-				hdr.Typeflag, hdr.Linkname, hdr.PAXRecords = tar.TypeLink, target, nil
-				break
+			if e.node.shared {
+				if target, ok := first[e.node]; ok {
+					hdr.Typeflag, hdr.Linkname, hdr.PAXRecords = tar.TypeLink, target, nil
+					break
+				}
+				first[e.node] = name
 			}
-			first[e.node] = name
 			hdr.Size = e.node.size + int64(len(e.node.extra))
 		}
 		if err := tw.WriteHeader(hdr); err != nil {
 			return 0, fmt.Errorf("layer: writing the header of /%s: %w", name, err)
 		}
 		if hdr.Typeflag == tar.TypeReg && hdr.Size > 0 {
-			r := io.MultiReader(sp.section(e.node.off, e.node.size), bytes.NewReader(e.node.extra))
+			// The struct hides io.MultiReader's WriteTo, which would
+			// allocate a buffer of its own for every file.
+			r := struct{ io.Reader }{io.MultiReader(sp.section(e.node.off, e.node.size), bytes.NewReader(e.node.extra))}
 			if _, err := io.CopyBuffer(struct{ io.Writer }{tw}, r, buf); err != nil {
 				return 0, fmt.Errorf("layer: writing the content of /%s: %w", name, err)
 			}
@@ -66,5 +69,42 @@ func writeTar(w io.Writer, t *tree, sp spool, mtime time.Time) (int, error) {
 	if err := tw.Close(); err != nil {
 		return 0, fmt.Errorf("layer: finishing the tar stream: %w", err)
 	}
-	return len(names), nil
+	return len(order), nil
+}
+
+// tarLess orders entries by their tar names, in which directories end in
+// "/", without building those names.
+func tarLess(a, b *entry) bool {
+	x, y := a.key, b.key
+	n := len(x)
+	if len(y) < n {
+		n = len(y)
+	}
+	if c := strings.Compare(x[:n], y[:n]); c != 0 {
+		return c < 0
+	}
+	// One key is a prefix of the other: compare what follows, the slash
+	// of a directory included.
+	lx, ly := len(x)-n, len(y)-n
+	if a.typ == tar.TypeDir {
+		lx++
+	}
+	if b.typ == tar.TypeDir {
+		ly++
+	}
+	for i := 0; i < lx && i < ly; i++ {
+		cx, cy := tailByte(x[n:], i), tailByte(y[n:], i)
+		if cx != cy {
+			return cx < cy
+		}
+	}
+	return lx < ly
+}
+
+// tailByte is byte i of s followed by a slash.
+func tailByte(s string, i int) byte {
+	if i < len(s) {
+		return s[i]
+	}
+	return '/'
 }
