@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GO19 := /usr/lib/go-1.19/bin/go
 BAZEL ?= bazel
 
-.PHONY: all setup test go-test lint lint-check vet fmt-check docs bazel-test e2e demo clean
+.PHONY: all setup test go-test lint lint-check vet fmt-check docs bazel-test e2e fuzz bench demo clean
 
 all: test
 
@@ -42,8 +42,25 @@ docs:
 bazel-test:
 	$(BAZEL) test //...
 
+# run.sh: build, listings, hello; clients.sh: skopeo/umoci/syft/crane and a
+# registry push; repro.sh: clean output bases, umask/TZ/locale, Go versions,
+# remote cache. Each starts and stops its own servers on 127.0.0.1.
 e2e:
 	bash e2e/run.sh
+	bash e2e/clients.sh
+	bash e2e/repro.sh
+	bash e2e/examples.sh
+	bash e2e/hostile.sh
+
+# Every Go fuzz target, one after another, FUZZTIME each (make fuzz
+# FUZZTIME=10m); logs in /tmp/fuzz-logs. See SECURITY.md.
+FUZZTIME ?= 60s
+fuzz:
+	FUZZTIME=$(FUZZTIME) bash tools/fuzz.sh
+
+# Benchmarks (not part of make test): writes BENCHMARKS.md. See tools/bench.
+bench: setup
+	go run ./tools/bench --out BENCHMARKS.md
 
 demo: setup
 	@bash e2e/demo.sh
