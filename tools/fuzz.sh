@@ -2,7 +2,7 @@
 # Runs every Go fuzz target of the module, one after another, each for
 # FUZZTIME (default 60s). One target at a time with FUZZPARALLEL workers
 # (default 1) keeps the machine usable. Each run's output goes to
-# FUZZLOGS/<package>.<target>.log (default /tmp/fuzz-logs); the last
+# FUZZLOGS/<package>.<target>.log (default $TMPDIR/fuzz-logs); the last
 # "fuzz: elapsed: ..., execs: N" line of each log is the run's record.
 # A crash makes `go test` write the input under the package's
 # testdata/fuzz/<target>/ (the seed corpus) and this script fail.
@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 FUZZTIME="${FUZZTIME:-60s}"
 FUZZPARALLEL="${FUZZPARALLEL:-1}"
-FUZZLOGS="${FUZZLOGS:-/tmp/fuzz-logs}"
+FUZZLOGS="${FUZZLOGS:-${TMPDIR:-/tmp}/fuzz-logs}"
 FUZZ_ONLY="${FUZZ_ONLY:-}"
 mkdir -p "$FUZZLOGS"
 

@@ -46,7 +46,7 @@ func imageMain(args []string) error {
 		fmt.Fprintln(fs.Output(), "usage: apkimage image --out DIR --arch ARCH [flags]\n\nWrites a single-platform OCI image layout: --base's layers, then --layer and --tar files in command-line order.\n\nflags:")
 		fs.PrintDefaults()
 	}
-	if err := imgParse(fs, args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -85,19 +85,6 @@ func imageMain(args []string) error {
 		if err := imgWriteFile(*digestOut, []byte(res.ManifestDigest.String())); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// imgParse parses flags; --help exits 0, other flag errors exit 2 (the flag
-// package has already printed them).
-func imgParse(fs *flag.FlagSet, args []string) error {
-	fs.SetOutput(os.Stderr)
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return &exitError{code: 0}
-		}
-		return &exitError{code: 2}
 	}
 	return nil
 }

@@ -31,11 +31,8 @@ func indexListMain(args []string) error {
 		fmt.Fprintln(fs.Output(), "usage: apkimage index (--keyring DIR | --key FILE...) APKINDEX.tar.gz...\n       apkimage index --out DIR LAYOUT...")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &exitError{code: 2}
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() == 0 {
 		return &exitError{2, errors.New("no index given: name an APKINDEX.tar.gz (or use --out DIR LAYOUT... to merge image layouts)")}

@@ -20,7 +20,7 @@ func indexMergeMain(args []string) error {
 	// Flags may come after the layouts too; collect positionals until done.
 	var layouts []string
 	for {
-		if err := imgParse(fs, args); err != nil {
+		if err := parseFlags(fs, args); err != nil {
 			return err
 		}
 		if fs.NArg() == 0 {

@@ -85,11 +85,8 @@ func layerMain(args []string) error {
 		fmt.Fprintln(fs.Output(), layerUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &exitError{code: 2}
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	switch {
 	case *lockPath == "" || *arch == "" || *out == "" || *meta == "":

@@ -34,11 +34,8 @@ func lockMain(args []string) error {
 		fmt.Fprintln(fs.Output(), "usage: apkimage lock --config CONFIG.json --out LOCK.json [--timeout 60s] [--attempts 3] [--check]\n\nflags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &exitError{code: 2}
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	switch {
 	case fs.NArg() > 0:

@@ -5,6 +5,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"sort"
@@ -70,6 +71,19 @@ func run(args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// parseFlags parses a verb's flags: --help ends the verb with status 0, any
+// other flag error (already printed by the flag package) with status 2.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(os.Stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return &exitError{code: 0}
+		}
+		return &exitError{code: 2}
+	}
+	return nil
 }
 
 func usage() {

@@ -33,11 +33,8 @@ func resolveMain(args []string) error {
 		fmt.Fprintln(fs.Output(), "usage: apkimage resolve (--keyring DIR | --key FILE...) --index FILE [--index FILE...] PKG...")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &exitError{code: 2}
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	world := fs.Args()
 	switch {

@@ -28,7 +28,7 @@ func sbomMain(args []string) error {
 		fmt.Fprintln(fs.Output(), "usage: apkimage sbom --meta META.json --name NAME [--created SECONDS] --out SBOM.spdx.json\n\nWrites an SPDX 2.3 JSON document listing the packages of META.json.\n\nflags:")
 		fs.PrintDefaults()
 	}
-	if err := imgParse(fs, args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

@@ -53,11 +53,8 @@ func verifyMain(args []string) error {
 		fmt.Fprintln(fs.Output(), "usage: apkimage verify (--keyring DIR | --key FILE...) FILE.apk...")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &exitError{code: 2}
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() == 0 {
 		return &exitError{2, errors.New("no package files given: name the .apk files to verify")}
