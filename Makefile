@@ -53,7 +53,7 @@ e2e:
 	bash e2e/hostile.sh
 
 # Every Go fuzz target, one after another, FUZZTIME each (make fuzz
-# FUZZTIME=10m); logs in $$TMPDIR/fuzz-logs (FUZZLOGS=). See SECURITY.md.
+# FUZZTIME=10m); logs in $TMPDIR/fuzz-logs (FUZZLOGS=). See SECURITY.md.
 FUZZTIME ?= 60s
 fuzz:
 	FUZZTIME=$(FUZZTIME) bash tools/fuzz.sh
