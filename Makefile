@@ -11,9 +11,10 @@ all: test
 setup:
 	@bash tools/setup.sh
 
-# The test command: lint (buildifier, gofmt, vet with both Go versions), Go
-# unit tests (docs/rules.md staleness and the Bzlmod checks among them),
-# Starlark tests, and the Bazel end-to-end suite against the bundled mirror.
+# The test command: lint (buildifier, gofmt, vet with both Go versions,
+# staticcheck, shellcheck), Go unit tests (docs/rules.md staleness and the
+# Bzlmod checks among them), Starlark tests, and the Bazel end-to-end suite
+# against the bundled mirror.
 test: setup lint-check go-test bazel-test e2e
 
 go-test:
@@ -24,7 +25,8 @@ go-test:
 lint: setup
 	GO19=$(GO19) bash tools/lint.sh --fix
 
-# Checks only: buildifier -mode=check -lint=warn, gofmt -l, go vet (both Gos).
+# Checks only: buildifier -mode=check -lint=warn, gofmt -l, go vet (both
+# Gos), staticcheck, shellcheck.
 lint-check: setup
 	GO19=$(GO19) bash tools/lint.sh
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Checks shared by e2e/clients.sh and e2e/repro.sh. Each fails (returns
 # non-zero, with FAIL: and what differs) on any difference.
 

@@ -17,6 +17,7 @@ rm -rf "$W" && mkdir -p "$W"
 start_mirror
 servers_trap
 on_exit stop_mirror
+# shellcheck disable=SC2016 # expanded when it runs, at exit
 on_exit 'if [ "$EXIT_RC" = 0 ]; then rm -rf "$W"; else echo "clients: work files kept in $W" >&2; fi'
 
 for t in skopeo umoci crane syft docker-registry jq readelf; do

@@ -66,7 +66,8 @@ for f in e2e/expected/nonroot/*.txt; do
   grep -qxF 'nonroot:x:65532:' "$root/etc/group" || fail "$p: no nonroot group in /etc/group"
   grep -q '^root:x:0:0:' "$root/etc/passwd" || fail "$p: root lost from /etc/passwd"
 done
-echo "  $(ls e2e/expected/nonroot/*.txt | wc -l) platforms: nonroot:x:65532:65532::/home/nonroot:/sbin/nologin, User 65532"
+listings=(e2e/expected/nonroot/*.txt)
+echo "  ${#listings[@]} platforms: nonroot:x:65532:65532::/home/nonroot:/sbin/nologin, User 65532"
 
 log "layers: stacking order"
 for f in e2e/expected/layers/*.txt; do

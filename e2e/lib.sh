@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by e2e/run.sh and e2e/demo.sh: the bundled mirror's life cycle.
 # The lock files under e2e/ name this address, so the port is fixed.
 MIRROR_ADDR=127.0.0.1:18473
@@ -10,7 +11,7 @@ log() { echo "==> $*" >&2; }
 # and serves it on MIRROR_ADDR until the calling script exits.
 start_mirror() {
   mkdir -p "$E2E_WORK"
-  log "generating the bundled mirror in ${E2E_WORK#$PWD/}/mirror"
+  log "generating the bundled mirror in ${E2E_WORK#"$PWD"/}/mirror"
   rm -rf "$E2E_WORK/mirror"
   go run ./tools/cmd/testmirror generate --out "$E2E_WORK/mirror"
   go build -o "$E2E_WORK/mirror-server" ./tools/cmd/testmirror

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Checks of e2e/repro.sh that need a Bazel output base: in_base NAME CMD...
 # runs Bazel there, W is the work directory, OUT[NAME] the built index.
 
@@ -15,6 +16,7 @@ check_go_run() {
   exec=$(in_base "$name" info execution_root 2>/dev/null)
   q=$(in_base "$name" aquery "${BUILD_FLAGS[@]}" "mnemonic(\"ApkLayer|OciImage\", deps($TARGET))" --output=jsonproto 2>/dev/null)
   # arguments[0] is Bazel's tool; --arch tells the platforms apart.
+  # shellcheck disable=SC2016 # jq variables, not shell ones
   local sel='.actions[] | select(.mnemonic == $m) | .arguments | select(.[index("--arch") + 1] == $a)'
   mapfile -t layer_args < <(jq -r --arg m ApkLayer --arg a "$apkarch" "$sel | .[1:][]" <<<"$q")
   mapfile -t image_args < <(jq -r --arg m OciImage --arg a "$arch" "$sel | .[1:][]" <<<"$q")
@@ -24,13 +26,13 @@ check_go_run() {
   local -A bz=() i
   for ((i = 0; i < ${#layer_args[@]}; i++)); do
     case ${layer_args[$i]} in
-      --out | --meta) bz[${layer_args[$i]}]=$exec/${layer_args[$((i + 1))]}; layer_args[$((i + 1))]=$go/${layer_args[$((i + 1))]##*/} ;;
+      --out | --meta) bz[${layer_args[$i]}]=$exec/${layer_args[$((i + 1))]}; layer_args[i + 1]=$go/${layer_args[$((i + 1))]##*/} ;;
     esac
   done
   for ((i = 0; i < ${#image_args[@]}; i++)); do
     case ${image_args[$i]} in
-      --out | --config-out | --digest-out) bz[image${image_args[$i]}]=$exec/${image_args[$((i + 1))]}; image_args[$((i + 1))]=$go/image${image_args[$i]#--} ;;
-      --layer) image_args[$((i + 1))]=$go/${image_args[$((i + 1))]##*/} ;; # the config's history names it
+      --out | --config-out | --digest-out) bz[image${image_args[$i]}]=$exec/${image_args[$((i + 1))]}; image_args[i + 1]=$go/image${image_args[$i]#--} ;;
+      --layer) image_args[i + 1]=$go/${image_args[$((i + 1))]##*/} ;; # the config's history names it
     esac
   done
   (cd "$exec" && "$tool" "${layer_args[@]}" && "$tool" "${image_args[@]}")

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by e2e/clients.sh and e2e/repro.sh: servers on 127.0.0.1 that the
 # calling script starts and stops. Each start_* registers its stop with
 # on_exit; call servers_trap once, after anything else that sets a trap.
@@ -8,6 +9,7 @@ SERVER_TIMEOUT=${SERVER_TIMEOUT:-1800} # seconds; a server never outlives this
 _exit_cmds=()
 on_exit() { _exit_cmds+=("$1"); }
 _run_exit() {
+  # shellcheck disable=SC2034 # read by the on_exit commands, which eval sees
   EXIT_RC=$?
   local i
   for ((i = ${#_exit_cmds[@]} - 1; i >= 0; i--)); do eval "${_exit_cmds[$i]}" || true; done

@@ -17,6 +17,8 @@ say() { echo "setup: $*" >&2; }
 debs=(bazel-bootstrap golang-1.19-go bazel-skylib bazel-platforms bazel-rules-java
       musl-tools qemu-user-static binfmt-support umoci skopeo nginx-light docker-registry
       ca-certificates curl jq
+      # tools/lint.sh lints every shell script.
+      shellcheck
       # e2e/clients.sh reads ELF headers (readelf).
       binutils
       # e2e/hello/build.sh cross-links hello for the bundled mirror; lld 14
@@ -29,8 +31,8 @@ done
 if ((${#missing[@]})); then
   say "installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq || say "apt-get update reported errors; trying the install anyway"
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get -o DPkg::Lock::Timeout=600 update -qq || say "apt-get update reported errors; trying the install anyway"
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 # Foreign musl packages: the bundled mirror takes each architecture's real
@@ -44,15 +46,14 @@ for a in "${musl_arches[@]}"; do
   { ls "$debdir"/musl_*_"$a".deb && ls "$debdir"/musl-dev_*_"$a".deb; } >/dev/null 2>&1 || need_debs+=("$a")
 done
 if ((${#need_debs[@]})); then
-  added=0
   for a in "${need_debs[@]}"; do
     if ! dpkg --print-foreign-architectures | grep -qx "$a" && [ "$a" != "$(dpkg --print-architecture)" ]; then
-      dpkg --add-architecture "$a"; added=1
+      dpkg --add-architecture "$a"
     fi
   done
   # A partial index failure (a mirror mid-sync) must not stop us: the
   # download below is what has to succeed.
-  apt-get update -qq || say "apt-get update reported errors; trying the downloads anyway"
+  apt-get -o DPkg::Lock::Timeout=600 update -qq || say "apt-get update reported errors; trying the downloads anyway"
   for a in "${need_debs[@]}"; do
     say "downloading musl:$a musl-dev:$a"
     (cd "$debdir" && apt-get download -qq "musl:$a" "musl-dev:$a" >/dev/null)
@@ -61,20 +62,22 @@ fi
 
 # --- Go tools the tests use (built from the Go module proxy) ----------------
 # crane validates images and talks to the test registry, syft lists the
-# packages an image holds, buildifier formats and lints Starlark.
+# packages an image holds, buildifier formats and lints Starlark, staticcheck
+# lints Go (v0.8.2 knows the machine's Go 1.26).
 gobin=$cache/bin
 mkdir -p "$gobin"
 go_tools=(
   "crane github.com/google/go-containerregistry/cmd/crane@v0.20.2"
   "syft github.com/anchore/syft/cmd/syft@v1.57.1"
   "buildifier github.com/bazelbuild/buildtools/buildifier@v0.0.0-20260904073137-eaa4d125b423"
+  "staticcheck honnef.co/go/tools/cmd/staticcheck@v0.8.2"
 )
 for t in "${go_tools[@]}"; do
   bin=${t%% *} mod=${t#* }
   stamp=$gobin/.$bin.version
   if [ ! -x "$gobin/$bin" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$mod" ]; then
     say "building $mod"
-    GOBIN=$gobin GOFLAGS= go install "$mod"
+    GOBIN=$gobin GOFLAGS='' go install "$mod"
     echo "$mod" > "$stamp"
   fi
 done

@@ -43,8 +43,9 @@ fi
 for t in "${tools[@]}"; do
   command -v "$t" >/dev/null || { echo "build.sh: $t not found: run tools/setup.sh (installs clang, lld, binutils-s390x-linux-gnu)" >&2; exit 4; }
 done
-musl=$(ls "$debdir"/musl_*_"$deb".deb 2>/dev/null | head -1 || true)
-dev=$(ls "$debdir"/musl-dev_*_"$deb".deb 2>/dev/null | head -1 || true)
+first_deb() { find "$debdir" -maxdepth 1 -name "$1" 2>/dev/null | sort | head -1 || true; }
+musl=$(first_deb "musl_*_$deb.deb")
+dev=$(first_deb "musl-dev_*_$deb.deb")
 if [ -z "$musl" ] || [ -z "$dev" ]; then
   echo "build.sh: $arch: need musl and musl-dev .debs for $deb in $debdir: run tools/setup.sh" >&2
   exit 4

@@ -104,9 +104,6 @@ func (p *Package) next() (*tar.Header, error) {
 
 // check validates an entry header and prepares its checksum.
 func (p *Package) check(h *tar.Header) error {
-	if h.Typeflag == tar.TypeRegA {
-		h.Typeflag = tar.TypeReg
-	}
 	if err := checkName(h.Name, h.Typeflag == tar.TypeDir); err != nil {
 		return err
 	}

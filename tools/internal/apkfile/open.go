@@ -168,7 +168,7 @@ func readSignatures(tr *tar.Reader, h *tar.Header) ([]keyring.Signature, error) 
 }
 
 func readEntry(tr *tar.Reader, h *tar.Header, limit int64) ([]byte, error) {
-	if h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeRegA {
+	if h.Typeflag != tar.TypeReg {
 		return nil, fmt.Errorf("not a regular file (type %q)", h.Typeflag)
 	}
 	if h.Size > limit {

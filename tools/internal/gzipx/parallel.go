@@ -190,12 +190,13 @@ func (z *Writer) write(p []byte) error {
 }
 
 // bufPool recycles block buffers; they are the bulk of the memory in use.
-var bufPool = sync.Pool{New: func() interface{} { return make([]byte, 0, BlockSize) }}
+// It holds array pointers, so that Put does not allocate a slice header.
+var bufPool = sync.Pool{New: func() interface{} { return new([BlockSize]byte) }}
 
-func getBuf() []byte { return bufPool.Get().([]byte)[:0] }
+func getBuf() []byte { return bufPool.Get().(*[BlockSize]byte)[:0] }
 
 func putBuf(b []byte) {
 	if cap(b) == BlockSize {
-		bufPool.Put(b[:0])
+		bufPool.Put((*[BlockSize]byte)(b[:BlockSize]))
 	}
 }

@@ -60,7 +60,7 @@ func (t *tree) addEntry(owner int32, hdr *tar.Header, r io.Reader, sp spool) err
 			t.label(owner), key)
 	}
 	switch e.typ {
-	case tar.TypeReg, tar.TypeRegA, tar.TypeCont:
+	case tar.TypeReg, tar.TypeCont:
 		if hdr.Size < 0 {
 			return unsafe("has a negative size")
 		}

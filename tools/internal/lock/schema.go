@@ -80,16 +80,6 @@ func (l *Lock) URLs(arch string, p Package) []string {
 	return urls
 }
 
-// KeyringPEM returns the keys' PEM contents by key name, as
-// keyring.FromPEM takes them.
-func (l *Lock) KeyringPEM() map[string][]byte {
-	m := make(map[string][]byte, len(l.Keyring))
-	for _, k := range l.Keyring {
-		m[k.Name] = []byte(k.PEM)
-	}
-	return m
-}
-
 // RepositoryURLs returns the repositories' URLs in order, as
 // /etc/apk/repositories lists them.
 func (l *Lock) RepositoryURLs() []string {

@@ -7,7 +7,6 @@ import (
 	"archive/tar"
 	"net/http"
 	"net/http/httptest"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -31,7 +30,6 @@ type Repo struct {
 
 	mu    sync.Mutex
 	files map[string][]byte
-	hits  map[string]int
 }
 
 // Specs is the default world: "hello" depends on musl; musl-utils-data is
@@ -66,7 +64,7 @@ func Specs(arch string) []apkbuild.Spec {
 // apkbuild.TestSigner(0, KeyName) and serves them until the test ends.
 func NewRepo(t testing.TB, archs ...string) *Repo {
 	t.Helper()
-	r := &Repo{Signer: apkbuild.TestSigner(0, KeyName), files: map[string][]byte{}, hits: map[string]int{}}
+	r := &Repo{Signer: apkbuild.TestSigner(0, KeyName), files: map[string][]byte{}}
 	r.PEM = apkbuild.PublicKeyPEM(r.Signer.Key)
 	r.files["keys/"+KeyName] = r.PEM
 	for _, arch := range archs {
@@ -134,29 +132,9 @@ func (r *Repo) File(path string) []byte {
 	return r.files[path]
 }
 
-// Paths lists the served paths, sorted.
-func (r *Repo) Paths() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []string
-	for p := range r.files {
-		out = append(out, p)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// Hits returns how often path was requested.
-func (r *Repo) Hits(path string) int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.hits[path]
-}
-
 func (r *Repo) serve(w http.ResponseWriter, req *http.Request) {
 	p := strings.TrimPrefix(req.URL.Path, "/")
 	r.mu.Lock()
-	r.hits[p]++
 	b, ok := r.files[p]
 	r.mu.Unlock()
 	if !ok {
