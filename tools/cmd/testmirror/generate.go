@@ -40,11 +40,12 @@ func generateCmd(args []string) error {
 	fs.StringVar(&opt.Hello, "hello", "auto", "hello packages: auto (omit with a warning when clang/lld are missing), require, none")
 	fs.StringVar(&opt.HelloScript, "hello-script", "", "path of e2e/hello/build.sh (default: found above the working directory)")
 	fs.StringVar(&opt.Bump, "bump", "", "`ARCH/NAME`: raise that package's release by one (benchmarks of a one-package change; not the bundled mirror)")
-	if err := fs.Parse(args); err != nil {
+	const usage = "testmirror generate --out DIR [--debs DIR] [--arch LIST] [--hello auto|require|none]"
+	if err := parseFlags(fs, usage, args); err != nil {
 		return err
 	}
-	if *out == "" || fs.NArg() != 0 {
-		return fmt.Errorf("usage: mirror generate --out DIR [--debs DIR] [--arch LIST] [--hello auto|require|none]")
+	if *out == "" {
+		return &usageError{"generate: --out is required; usage: " + usage}
 	}
 	opt.Arches = strings.Split(*archList, ",")
 	files, err := generate(opt)

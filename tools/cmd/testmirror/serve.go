@@ -25,11 +25,12 @@ func serveCmd(args []string) error {
 	dir := fs.String("dir", "", "directory to serve (a generated mirror)")
 	addr := fs.String("addr", "127.0.0.1:0", "address to listen on; port 0 picks a free one")
 	portFile := fs.String("port-file", "", "write the port listened on to this file once ready")
-	if err := fs.Parse(args); err != nil {
+	const usage = "testmirror serve --dir DIR [--addr HOST:PORT] [--port-file FILE]"
+	if err := parseFlags(fs, usage, args); err != nil {
 		return err
 	}
-	if *dir == "" || fs.NArg() != 0 {
-		return fmt.Errorf("usage: mirror serve --dir DIR [--addr HOST:PORT] [--port-file FILE]")
+	if *dir == "" {
+		return &usageError{"serve: --dir is required; usage: " + usage}
 	}
 	if st, err := os.Stat(*dir); err != nil || !st.IsDir() {
 		return fmt.Errorf("--dir %s is not a directory: run `mirror generate --out %s` first", *dir, *dir)
