@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha1"
-	"encoding/base64"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkbuild"
@@ -13,53 +16,17 @@ import (
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/resolve"
 )
 
-// indexRecords makes a 5,000-package index shaped like Alpine's: 3,000
-// libraries providing so: names, each depending on an earlier one (chains
-// up to 11 deep); 1,000 tools providing cmd: names and the virtual
-// "toolbox" with priorities; 950 older versions of libraries; 50
-// applications. The world is 30 of the applications.
-func indexRecords() ([]apkindex.Record, []string) {
-	var recs []apkindex.Record
-	add := func(name, version string, deps, provides []string, prio int) {
-		sum := sha1.Sum([]byte(name + version))
-		recs = append(recs, apkindex.Record{
-			Checksum: "Q1" + base64.StdEncoding.EncodeToString(sum[:]), Name: name, Version: version,
-			Arch: "x86_64", Size: 100000 + int64(len(recs)), InstalledSize: 300000, Description: "generated " + name,
-			URL: "https://example.invalid/" + name, License: "MIT", Origin: name, Maintainer: "Bench <bench@example.invalid>",
-			BuildTime: 1700000000, Commit: "0123456789abcdef0123456789abcdef01234567",
-			Depends: deps, Provides: provides, ProviderPriority: prio, HasPriority: prio > 0,
-		})
-	}
-	lib := func(i int) string { return fmt.Sprintf("so:libb%04d.so.1", i) }
-	for i := 0; i < 3000; i++ {
-		var deps []string
-		if i > 0 {
-			deps = []string{lib(i / 2)}
-		}
-		add(fmt.Sprintf("libb%04d", i), "1.2.3-r1", deps, []string{lib(i) + "=1.2.3"}, 0)
-	}
-	for i := 0; i < 950; i++ {
-		add(fmt.Sprintf("libb%04d", i*3), "1.2.2-r0", nil, []string{lib(i*3) + "=1.2.2"}, 0)
-	}
-	for i := 0; i < 1000; i++ {
-		add(fmt.Sprintf("tool%04d", i), "2.0-r0", []string{lib(i * 3)},
-			[]string{fmt.Sprintf("cmd:tool%04d=2.0-r0", i), "toolbox"}, 1+i%100)
-	}
-	var world []string
-	for i := 0; i < 50; i++ {
-		name := fmt.Sprintf("app%02d", i)
-		add(name, "3.1-r2", []string{lib(2000 + i*19), lib(1500 + i*7), fmt.Sprintf("cmd:tool%04d", i*13), "toolbox"}, nil, 0)
-		if i < 30 {
-			world = append(world, name)
-		}
-	}
-	return recs, world
-}
+// baselineCommit is main before issue #11 (streaming index reader, apk's
+// provider rules, budgeted solver): its apkimage is built from the same
+// repository's history and timed on the same input as "before".
+const baselineCommit = "db96899"
 
 // benchResolve times what `apkimage lock` does per architecture once the
-// index is downloaded: verify and parse it, then resolve the world.
+// index is downloaded: verify and parse it, then resolve the world; in
+// process, and as the whole `apkimage resolve` process against the
+// baseline commit's.
 func benchResolve(e *env, r *report) error {
-	recs, world := indexRecords()
+	recs, world := alpineIndex()
 	key, err := apkbuild.GenerateKey(2048)
 	if err != nil {
 		return err
@@ -68,7 +35,8 @@ func benchResolve(e *env, r *report) error {
 	if err != nil {
 		return err
 	}
-	kr, err := keyring.FromPEM(map[string][]byte{keyName: apkbuild.PublicKeyPEM(key)})
+	pem := apkbuild.PublicKeyPEM(key)
+	kr, err := keyring.FromPEM(map[string][]byte{keyName: pem})
 	if err != nil {
 		return err
 	}
@@ -95,15 +63,134 @@ func benchResolve(e *env, r *report) error {
 		tSolve = append(tSolve, end.Sub(mid).Seconds())
 		tTotal = append(tTotal, end.Sub(start).Seconds())
 	}
+	text := apkindex.Format(recs)
 	r.printf("## Resolution\n\n")
-	r.printf("Input: a signed APKINDEX.tar.gz of %d packages (%d bytes; libraries in so: dependency chains, "+
-		"older versions, tools with cmd: and a prioritised virtual provide) and a world of %d packages, which "+
-		"resolves to %d. In process, after one warm-up, %d runs. Target: below 50 ms in total.\n\n",
-		len(recs), len(idx), len(world), selected, runs)
+	r.printf("Input: a signed APKINDEX.tar.gz of %d packages shaped like Alpine's main repository (%d bytes, "+
+		"%d bytes of APKINDEX text; %.1f depends, provides and install_if atoms per package: so:, pc: and "+
+		"cmd: names, -dev and -doc packages, a busybox providing /bin/sh without provider_priority, a "+
+		"prioritised virtual, older releases) and a world of %d names, which resolves to %d packages.\n\n",
+		len(recs), len(idx), len(text), atomsPerPackage(recs), len(world), selected)
+	r.printf("In process, after one warm-up, %d runs:\n\n", runs)
 	r.table([]string{"step", "time"}, [][]string{
 		{"apkindex.Read (verify + parse)", summarize(tRead).millis()},
 		{"resolve.Resolve", summarize(tSolve).millis()},
 		{"total", summarize(tTotal).millis()},
 	})
+	return benchResolveProcess(e, r, idx, pem, world)
+}
+
+// benchResolveProcess times the whole `apkimage resolve` process (start,
+// key, verify, parse, resolve, print), built from this checkout and from
+// baselineCommit; runs alternate.
+func benchResolveProcess(e *env, r *report, idx, pem []byte, world []string) error {
+	dir := filepath.Join(e.work, "resolve")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	idxPath, keyPath := filepath.Join(dir, "APKINDEX.tar.gz"), filepath.Join(dir, keyName)
+	if err := os.WriteFile(idxPath, idx, 0o644); err != nil {
+		return err
+	}
+	if err := os.WriteFile(keyPath, pem, 0o644); err != nil {
+		return err
+	}
+	now, err := e.apkimage()
+	if err != nil {
+		return err
+	}
+	tools := [][2]string{{"this checkout", now}}
+	before, berr := e.baselineTool(dir)
+	if berr == nil {
+		tools = append(tools, [2]string{"before (" + baselineCommit + ")", before})
+	}
+	args := append([]string{"resolve", "--key", keyPath, "--index", idxPath}, world...)
+	cpu := make([][]float64, len(tools))
+	wall := make([][]float64, len(tools))
+	outs := make([]string, len(tools))
+	runs := e.runs * 4
+	for i := -1; i < runs; i++ {
+		for t, tool := range tools {
+			c, w, out, err := cpuTime(tool[1], args...)
+			if err != nil {
+				return fmt.Errorf("%s: %w", tool[0], err)
+			}
+			outs[t] = out
+			if i >= 0 {
+				cpu[t] = append(cpu[t], c)
+				wall[t] = append(wall[t], w)
+			}
+		}
+	}
+	r.printf("\nThe whole `apkimage resolve --key K --index APKINDEX.tar.gz %s ...` process, CPU time (user + system, "+
+		"from the kernel's rusage) and wall time, after one warm-up, %d runs alternating between the binaries:\n\n",
+		strings.Join(world[:3], " "), runs)
+	rows := [][]string{}
+	for t, tool := range tools {
+		rows = append(rows, []string{tool[0], summarize(cpu[t]).millis(), summarize(wall[t]).millis()})
+	}
+	r.table([]string{"apkimage", "CPU", "wall"}, rows)
+	if berr != nil {
+		r.printf("\nThe baseline could not be built (%v): no comparison.\n\n", berr)
+		return nil
+	}
+	ratio := summarize(cpu[1]).median / summarize(cpu[0]).median
+	r.printf("\nSpeed-up (CPU, medians): **%.2f×** (target ≥ 2×).", ratio)
+	if outs[0] == outs[1] {
+		r.printf(" Both print the same %d packages.\n\n", strings.Count(outs[0], "\n"))
+	} else {
+		r.printf(" The two selections differ (apk's provider order is followed now).\n\n")
+	}
 	return nil
+}
+
+// baselineTool builds apkimage from baselineCommit with git archive, once.
+func (e *env) baselineTool(dir string) (string, error) {
+	out := filepath.Join(dir, "apkimage-"+baselineCommit)
+	if _, err := os.Stat(out); err == nil {
+		return out, nil
+	}
+	src := filepath.Join(dir, "src-"+baselineCommit)
+	os.RemoveAll(src)
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(src)
+	archive := exec.Command("sh", "-c", "git archive "+baselineCommit+" | tar -x -C "+src)
+	archive.Dir = e.repo
+	if b, err := archive.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("git archive %s: %w: %s", baselineCommit, err, b)
+	}
+	build := exec.Command("go", "build", "-o", out, "./tools/cmd/apkimage")
+	build.Dir = src
+	if b, err := build.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building the baseline: %w: %s", err, b)
+	}
+	return out, nil
+}
+
+// cpuTime runs a command and returns its CPU seconds (user + system), wall
+// seconds and standard output.
+func cpuTime(name string, args ...string) (float64, float64, string, error) {
+	cmd := exec.Command(name, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return 0, 0, "", fmt.Errorf("%w: %s", err, stderr.String())
+	}
+	wall := since(start)
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		return 0, 0, "", fmt.Errorf("no rusage")
+	}
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+	return cpu, wall, stdout.String(), nil
+}
+
+func atomsPerPackage(recs []apkindex.Record) float64 {
+	n := 0
+	for _, r := range recs {
+		n += len(r.Depends) + len(r.Provides) + len(r.InstallIf)
+	}
+	return float64(n) / float64(len(recs))
 }
