@@ -37,6 +37,7 @@ func lockMain(args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	indexGC()
 	switch {
 	case fs.NArg() > 0:
 		return &exitError{2, fmt.Errorf("unexpected arguments %q", fs.Args())}

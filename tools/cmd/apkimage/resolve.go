@@ -36,6 +36,7 @@ func resolveMain(args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	indexGC()
 	world := fs.Args()
 	switch {
 	case len(indexes) == 0:

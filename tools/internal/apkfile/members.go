@@ -3,9 +3,9 @@ package apkfile
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
+	"github.com/klauspost/compress/gzip"
 	"io"
 )
 
@@ -30,11 +30,15 @@ var ErrTrailingData = errors.New("trailing data after the last gzip member")
 // asks for one (it implements io.ByteReader, so compress/flate adds no
 // read-ahead buffer of its own) and copies every consumed byte to w. That
 // makes the bytes fed to w exactly the compressed bytes of one member,
-// gzip header through trailer, which is what apk signs and hashes.
+// gzip header through trailer, which is what apk signs and hashes. Bytes
+// taken one at a time are collected in pend and handed to w in blocks:
+// writing each to the hashes alone cost more than decompressing.
 type countingReader struct {
-	r *bufio.Reader
-	n int64
-	w io.Writer
+	r    *bufio.Reader
+	n    int64
+	w    io.Writer
+	pend [512]byte
+	np   int
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
@@ -42,6 +46,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	if n > 0 {
 		c.n += int64(n)
 		if c.w != nil {
+			c.flush()
 			c.w.Write(p[:n])
 		}
 	}
@@ -53,10 +58,22 @@ func (c *countingReader) ReadByte() (byte, error) {
 	if err == nil {
 		c.n++
 		if c.w != nil {
-			c.w.Write([]byte{b})
+			if c.np == len(c.pend) {
+				c.flush()
+			}
+			c.pend[c.np] = b
+			c.np++
 		}
 	}
 	return b, err
+}
+
+// flush hands the pending single bytes to w.
+func (c *countingReader) flush() {
+	if c.np > 0 {
+		c.w.Write(c.pend[:c.np])
+		c.np = 0
+	}
 }
 
 // Members reads the gzip members of an .apk or APKINDEX.tar.gz one after
@@ -93,6 +110,9 @@ func (m *Members) Next(hash io.Writer) (io.Reader, error) {
 			return nil, io.EOF
 		}
 		return nil, fmt.Errorf("gzip member %d: %w", m.index, err)
+	}
+	if m.cr.w != nil {
+		m.cr.flush()
 	}
 	m.cr.w = hash
 	start := m.cr.n
@@ -166,6 +186,9 @@ func (r *memberReader) Read(p []byte) (int, error) {
 	}
 	if err == io.EOF {
 		r.done = true
+		if m.cr.w != nil {
+			m.cr.flush() // the trailer is read with Read, but be sure
+		}
 		return n, io.EOF
 	}
 	if err != nil {

@@ -14,6 +14,20 @@ import (
 // (community) is a few tens of MiB.
 const MaxExpand int64 = 512 << 20
 
+// maxPrealloc caps the buffer reserved from the APKINDEX entry's declared
+// size; a larger index grows it as it is read.
+const maxPrealloc = 32 << 20
+
+func clamp(n, lo, hi int64) int64 {
+	if n < lo {
+		return lo
+	}
+	if n > hi {
+		return hi
+	}
+	return n
+}
+
 // maxDescription bounds the DESCRIPTION entry, normally one short line.
 const maxDescription = 64 << 10
 
@@ -62,7 +76,8 @@ func read(r io.Reader, kr *keyring.Keyring) (*Index, error) {
 	// Verify before parsing: the whole member must be read for its digest
 	// anyway, so collect DESCRIPTION and APKINDEX text first.
 	idx := &Index{}
-	var text []byte
+	var text strings.Builder
+	haveText := false
 	tr := tar.NewReader(rd)
 	for {
 		h, err := tr.Next()
@@ -80,9 +95,15 @@ func read(r io.Reader, kr *keyring.Keyring) (*Index, error) {
 			}
 			idx.Description = strings.TrimSpace(string(b))
 		case "APKINDEX":
-			if text, err = io.ReadAll(tr); err != nil {
+			// One buffer that the records then share (ParseText); the
+			// tar header's size is only a hint, capped so that a lying
+			// header cannot reserve memory before the signature is checked.
+			text.Reset()
+			text.Grow(int(clamp(h.Size, 0, maxPrealloc)))
+			if _, err = io.Copy(&text, tr); err != nil {
 				return nil, fmt.Errorf("index member: APKINDEX: %w", err)
 			}
+			haveText = true
 		}
 	}
 	eof, err := ms.AtEOF()
@@ -95,10 +116,10 @@ func read(r io.Reader, kr *keyring.Keyring) (*Index, error) {
 	if idx.SignedBy, err = kr.Verify(sigs, digests.Sum()); err != nil {
 		return nil, fmt.Errorf("signature member: %w", err)
 	}
-	if text == nil {
+	if !haveText {
 		return nil, fmt.Errorf("index member has no APKINDEX entry")
 	}
-	if idx.Records, err = Parse(strings.NewReader(string(text))); err != nil {
+	if idx.Records, err = ParseText(text.String()); err != nil {
 		return nil, err
 	}
 	return idx, nil

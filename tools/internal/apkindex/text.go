@@ -1,7 +1,6 @@
 package apkindex
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -28,13 +27,24 @@ func (e *SyntaxError) Error() string {
 // A line without a one-letter field, a bad number, a repeated field or a
 // record without P or V is an error naming the line.
 func Parse(r io.Reader) ([]Record, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), maxLine)
+	var b strings.Builder
+	if _, err := io.Copy(&b, r); err != nil {
+		return nil, fmt.Errorf("APKINDEX: %w", err)
+	}
+	return ParseText(b.String())
+}
+
+// ParseText is Parse over text already in memory. Records share text's
+// memory: every string field is a substring of it, and the D/p/i/r lists
+// are cut from a few large blocks, so a record costs about its own text
+// plus its fixed fields rather than an allocation per value.
+func ParseText(text string) ([]Record, error) {
 	var (
-		records []Record
+		records = make([]Record, 0, strings.Count(text, "\nP:")+1)
+		lists   listArena
 		cur     Record
-		seen    = map[byte]bool{}
-		start   int // line of the current record's first field, 0 = none
+		seen    uint64 // fields present in cur, one bit per letter
+		start   int    // line of the current record's first field, 0 = none
 		line    int
 	)
 	finish := func() error {
@@ -45,43 +55,111 @@ func Parse(r io.Reader) ([]Record, error) {
 			return &SyntaxError{Line: start, Msg: "record has no P: (name) or V: (version) field"}
 		}
 		records = append(records, cur)
-		cur, seen, start = Record{}, map[byte]bool{}, 0
+		cur, seen, start = Record{}, 0, 0
 		return nil
 	}
-	for sc.Scan() {
+	for pos := 0; pos < len(text); {
+		var l string
+		if end := strings.IndexByte(text[pos:], '\n'); end >= 0 {
+			l, pos = text[pos:pos+end], pos+end+1
+		} else {
+			l, pos = text[pos:], len(text)
+		}
 		line++
-		text := strings.TrimSuffix(sc.Text(), "\r")
-		if text == "" {
+		if len(l) > maxLine {
+			return nil, &SyntaxError{Line: line, Msg: fmt.Sprintf("line longer than %d bytes", maxLine)}
+		}
+		l = strings.TrimSuffix(l, "\r")
+		if l == "" {
 			if err := finish(); err != nil {
 				return nil, err
 			}
 			continue
 		}
-		if len(text) < 2 || text[1] != ':' || !isLetter(text[0]) {
-			return nil, &SyntaxError{Line: line, Msg: fmt.Sprintf("%q is not an \"X:value\" field", clip(text))}
+		if len(l) < 2 || l[1] != ':' || !isLetter(l[0]) {
+			return nil, &SyntaxError{Line: line, Msg: fmt.Sprintf("%q is not an \"X:value\" field", clip(l))}
 		}
 		if start == 0 {
 			start = line
 		}
-		f := text[0]
-		if seen[f] {
+		f := l[0]
+		bit := uint64(1) << letterIndex(f)
+		if seen&bit != 0 {
 			return nil, &SyntaxError{Line: line, Msg: fmt.Sprintf("field %c: repeated within one record", f)}
 		}
-		seen[f] = true
-		if err := cur.set(f, text[2:]); err != nil {
+		seen |= bit
+		if err := cur.set(f, l[2:], &lists); err != nil {
 			return nil, &SyntaxError{Line: line, Msg: fmt.Sprintf("field %c: %v", f, err)}
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("APKINDEX after line %d: %w", line, err)
 	}
 	if err := finish(); err != nil {
 		return nil, err
 	}
+	if len(records) == 0 {
+		return nil, nil
+	}
 	return records, nil
 }
 
-func (r *Record) set(f byte, v string) error {
+// letterIndex numbers a-z 0-25 and A-Z 26-51.
+func letterIndex(c byte) uint {
+	if c >= 'a' {
+		return uint(c - 'a')
+	}
+	return uint(c-'A') + 26
+}
+
+// listArena hands out the space-separated lists of many records from
+// shared blocks of string headers instead of one allocation per list.
+type listArena struct{ block []string }
+
+const arenaBlock = 4096
+
+// fields splits v at runs of spaces and tabs, like strings.Fields for the
+// ASCII text of an index.
+func (a *listArena) fields(v string) []string {
+	n := 0
+	for i := 0; i < len(v); {
+		for i < len(v) && (v[i] == ' ' || v[i] == '\t') {
+			i++
+		}
+		if i == len(v) {
+			break
+		}
+		n++
+		for i < len(v) && v[i] != ' ' && v[i] != '\t' {
+			i++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	if cap(a.block)-len(a.block) < n {
+		size := arenaBlock
+		if n > size {
+			size = n
+		}
+		a.block = make([]string, 0, size)
+	}
+	from := len(a.block)
+	for i := 0; i < len(v); {
+		for i < len(v) && (v[i] == ' ' || v[i] == '\t') {
+			i++
+		}
+		if i == len(v) {
+			break
+		}
+		j := i
+		for j < len(v) && v[j] != ' ' && v[j] != '\t' {
+			j++
+		}
+		a.block = append(a.block, v[i:j])
+		i = j
+	}
+	return a.block[from:len(a.block):len(a.block)]
+}
+
+func (r *Record) set(f byte, v string, lists *listArena) error {
 	var err error
 	switch f {
 	case 'C':
@@ -115,13 +193,13 @@ func (r *Record) set(f byte, v string) error {
 		n, err = nonNegative(v, 32)
 		r.ProviderPriority, r.HasPriority = int(n), err == nil
 	case 'D':
-		r.Depends = strings.Fields(v)
+		r.Depends = lists.fields(v)
 	case 'p':
-		r.Provides = strings.Fields(v)
+		r.Provides = lists.fields(v)
 	case 'i':
-		r.InstallIf = strings.Fields(v)
+		r.InstallIf = lists.fields(v)
 	case 'r':
-		r.Replaces = strings.Fields(v)
+		r.Replaces = lists.fields(v)
 	case 'q':
 		var n int64
 		n, err = nonNegative(v, 32)

@@ -16,6 +16,7 @@ func CheckOrder(pkgs []apkindex.Record) error {
 	cands := make([]*cand, len(pkgs))
 	for i := range pkgs {
 		cands[i] = newCand(&pkgs[i], 0, i, Repository{URL: "the lock"})
+		cands[i].parse()
 		if cands[i].broken != "" {
 			return fmt.Errorf("resolve: %s", cands[i].broken)
 		}

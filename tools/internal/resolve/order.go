@@ -10,27 +10,34 @@ import "sort"
 func (s *solver) installOrder() []*cand {
 	byName := append([]*cand(nil), s.order...)
 	sort.Slice(byName, func(i, j int) bool { return byName[i].rec.Name < byName[j].rec.Name })
-	const (
-		unseen = iota
-		visiting
-		done
-	)
-	state := map[*cand]int{}
-	out := make([]*cand, 0, len(byName))
-	var visit func(c *cand)
-	visit = func(c *cand) {
-		state[c] = visiting
-		for _, a := range c.deps {
-			if d := s.providerOf(a); d != nil && state[d] == unseen {
-				visit(d)
-			}
-		}
-		state[c] = done
-		out = append(out, c)
+	// Depth first with an explicit stack: a chain thousands of packages
+	// deep must not grow the call stack.
+	done := make(map[*cand]bool, len(byName))
+	type frame struct {
+		c    *cand
+		next int // the next dependency to visit
 	}
-	for _, c := range byName {
-		if state[c] == unseen {
-			visit(c)
+	out := make([]*cand, 0, len(byName))
+	var stack []frame
+	for _, root := range byName {
+		if done[root] {
+			continue
+		}
+		done[root] = true
+		stack = append(stack[:0], frame{c: root})
+		for len(stack) > 0 {
+			f := &stack[len(stack)-1]
+			if f.next < len(f.c.deps) {
+				a := f.c.deps[f.next]
+				f.next++
+				if d := s.providerOf(a); d != nil && !done[d] {
+					done[d] = true
+					stack = append(stack, frame{c: d})
+				}
+				continue
+			}
+			out = append(out, f.c)
+			stack = stack[:len(stack)-1]
 		}
 	}
 	return out

@@ -23,6 +23,7 @@ func (s *solver) add(c *cand) {
 // provides are the last entries of their lists when removed.
 func (s *solver) rollback(m mark) {
 	for len(s.order) > m.order {
+		s.work++
 		c := s.order[len(s.order)-1]
 		s.order = s.order[:len(s.order)-1]
 		delete(s.selected, c.rec.Name)
@@ -40,40 +41,33 @@ func (s *solver) rollback(m mark) {
 	s.skipped = s.skipped[:m.skipped]
 }
 
-// installIf adds, by package name, the packages whose install_if
-// conditions the selection meets; each addition may trigger more, so it
-// ends in solve again. A triggered package that cannot be installed is
-// skipped rather than failing the whole resolution, as apk does.
-func (s *solver) installIf() error {
+// nextIf returns the first install_if package name, by name, whose
+// conditions the selection meets and that is neither selected nor skipped,
+// with its candidates best first (select_package for a name with
+// has_iif: only triggered providers with a valid tag, compare_providers
+// among them); "" when there is none.
+func (s *solver) nextIf() (string, []provider) {
 	for _, name := range s.ifs {
 		if s.selected[name] != nil || s.isSkipped(name) {
 			continue
 		}
 		var cands []provider
 		for _, p := range s.byName[name] {
+			s.work++
 			c := p.c
-			if c.rec.Name != name || len(c.installIf) == 0 || c.broken != "" || c.tag != "" {
+			if c.rec.Name != name || len(c.rec.InstallIf) == 0 || c.tag != "" {
 				continue
 			}
-			if s.triggered(c) && s.excluded(c) == "" {
+			c.parse()
+			if c.broken == "" && c.dead == nil && s.triggered(c) && s.excluded(c) == "" {
 				cands = append(cands, p)
 			}
 		}
-		if len(cands) == 0 {
-			continue
+		if len(cands) > 0 {
+			return name, dedupe(sortProviders(cands))
 		}
-		sortProviders(cands)
-		saved := s.firstErr
-		chain := []string{"install_if"}
-		err := s.try(cands, func(c *cand) *item { return s.push(nil, c, chain, "") })
-		if err == nil {
-			return nil
-		}
-		s.firstErr = saved
-		s.skipped = append(s.skipped, name)
-		return s.installIf()
 	}
-	return nil
+	return "", nil
 }
 
 func (s *solver) isSkipped(name string) bool {
