@@ -14,9 +14,13 @@
 // Parent directories a package does not ship are created 0755 root:root.
 // The same directory from several packages is not a conflict: the first
 // explicit entry's metadata is kept. Two packages installing the same
-// non-directory path is a *ConflictError unless the later package lists the
-// earlier one's name in replaces= (version constraints in replaces are not
-// evaluated); a directory against a non-directory is always a conflict.
+// non-directory path follow apk-tools' apk_pkg_replaces_file: a side whose
+// replaces= names the other (name and version constraint) counts with its
+// replaces_priority; the earlier package keeps the file if it counts more,
+// the later one takes it if it replaces the earlier or both have the same
+// origin, and anything else is a *ConflictError. A directory against a
+// non-directory is always a conflict. The installed database lists a file
+// under the package that kept it.
 //
 // Nothing is written outside the root: names with ".." components, absolute
 // names, entries whose parent in the merged tree is a symlink, symlinks
@@ -39,7 +43,8 @@
 //
 //   - /lib/apk/db/installed, /lib/apk/db/scripts.tar, /lib/apk/db/triggers:
 //     the apk database, so apk and scanners such as syft see an installed
-//     system. A package that ships a file below lib/apk/db is rejected.
+//     system. Its a: and M: lines carry the checksum of an entry's xattrs
+//     as apk writes it. A package that ships a file below lib/apk/db is rejected.
 //   - /etc/apk/world (sorted), /etc/apk/repositories, /etc/apk/arch (when
 //     Options.Arch is set) and /etc/apk/keys/<name>. These replace a file of
 //     the same name shipped by a package, because they describe the

@@ -32,6 +32,24 @@ func TestRejects(t *testing.T) {
 			},
 			conflict: &ConflictError{Path: "etc/x", First: "a-1", Second: "b-2"},
 		},
+		// apk_dep_is_materialized: replaces= with a version constraint the
+		// earlier package does not meet does not count.
+		{
+			name: "replaces with a version the other package does not have",
+			pkgs: func(t *testing.T) []Package {
+				return []Package{pkg(t, "a", "3", reg("etc/x", "1")), withReplaces(pkg(t, "b", "2", reg("etc/x", "2")), "a<2")}
+			},
+			conflict: &ConflictError{Path: "etc/x", First: "a-3", Second: "b-2"},
+		},
+		{
+			name: "origins differ",
+			pkgs: func(t *testing.T) []Package {
+				a, b := pkg(t, "a", "1", reg("etc/x", "1")), pkg(t, "b", "2", reg("etc/x", "2"))
+				a.Info.Origin, b.Info.Origin = "a", "b"
+				return []Package{a, b}
+			},
+			conflict: &ConflictError{Path: "etc/x", First: "a-1", Second: "b-2"},
+		},
 		{
 			name: "directory against file",
 			pkgs: func(t *testing.T) []Package {

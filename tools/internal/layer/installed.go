@@ -3,7 +3,9 @@ package layer
 import (
 	"archive/tar"
 	"bytes"
+	"crypto/sha1"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"sort"
 	"strings"
@@ -44,8 +46,8 @@ func installed(t *tree) []byte {
 		sort.Slice(dirs, func(a, b int) bool { return dirs[a]+"/" < dirs[b]+"/" })
 		for _, d := range dirs {
 			b.WriteString("F:" + d + "\n")
-			if e := t.entries[d]; e != nil && (e.uid != 0 || e.gid != 0 || e.mode != 0o755) {
-				fmt.Fprintf(&b, "M:%d:%d:%o\n", e.uid, e.gid, e.mode)
+			if e := t.entries[d]; e != nil {
+				writeACL(&b, 'M', &e.meta, 0o755)
 			}
 			fs := byDir[d]
 			sort.Strings(fs)
@@ -60,11 +62,49 @@ func installed(t *tree) []byte {
 	return append([]byte(nil), b.Bytes()...)
 }
 
+// writeACL writes an a: (file) or M: (directory) line unless the entry is
+// root-owned with the default mode and has no xattrs, as apk's
+// apk_blob_push_db_acl does: uid:gid:octal mode, then ":" and the Q1
+// checksum of the xattrs when there are any.
+func writeACL(b *bytes.Buffer, field byte, m *meta, defaultMode int64) {
+	if m.uid == 0 && m.gid == 0 && m.mode == defaultMode && len(m.xattrs) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "%c:%d:%d:%o", field, m.uid, m.gid, m.mode)
+	if len(m.xattrs) > 0 {
+		sum := xattrSum(m.xattrs)
+		b.WriteString(":Q1" + base64.StdEncoding.EncodeToString(sum[:]))
+	}
+	b.WriteByte('\n')
+}
+
+// xattrSum is apk's checksum of a file's extended attributes
+// (apk_fileinfo_hash_xattr_array in src/io.c): SHA-1 over the attributes
+// sorted by name, each as a 32-bit big-endian length and the name (without
+// "SCHILY.xattr."), then the same for the value.
+func xattrSum(xattrs map[string]string) [sha1.Size]byte {
+	keys := make([]string, 0, len(xattrs))
+	for k := range xattrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	h := sha1.New()
+	var n [4]byte
+	for _, k := range keys {
+		for _, s := range []string{strings.TrimPrefix(k, xattrPrefix), xattrs[k]} {
+			binary.BigEndian.PutUint32(n[:], uint32(len(s)))
+			h.Write(n[:])
+			h.Write([]byte(s))
+		}
+	}
+	var sum [sha1.Size]byte
+	copy(sum[:], h.Sum(nil))
+	return sum
+}
+
 func writeFile(b *bytes.Buffer, key string, e *entry) {
 	b.WriteString("R:" + key[strings.LastIndexByte(key, '/')+1:] + "\n")
-	if m := e.attrs(); m.uid != 0 || m.gid != 0 || m.mode != 0o644 {
-		fmt.Fprintf(b, "a:%d:%d:%o\n", m.uid, m.gid, m.mode)
-	}
+	writeACL(b, 'a', e.attrs(), 0o644)
 	if e.hasSum {
 		b.WriteString("Z:Q1" + base64.StdEncoding.EncodeToString(e.sum[:]) + "\n")
 	}

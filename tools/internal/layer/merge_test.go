@@ -43,6 +43,62 @@ func TestMerge(t *testing.T) {
 			// a keeps its directory and etc/y, b owns etc/x now.
 			db: []string{"P:a\n", "F:etc\nR:y\n", "P:b\n", "F:etc\nR:x\n"},
 		},
+		// apk_pkg_replaces_file: neither replaces the other, but both come
+		// from one origin ("Or same source package?"): the later wins.
+		{
+			name: "same origin: the later package's file",
+			pkgs: func(t *testing.T) []Package {
+				a, b := pkg(t, "py3-foo", "1", reg("usr/lib/x", "a")), pkg(t, "py3-foo-tests", "1", reg("usr/lib/x", "b"))
+				a.Info.Origin, b.Info.Origin = "py-foo", "py-foo"
+				return []Package{a, b}
+			},
+			prefixes: []string{"usr/lib/x"},
+			want:     []string{"usr/lib/x 0 644 0:0 1  0"},
+			files:    map[string]string{"usr/lib/x": "b"},
+			db:       []string{"P:py3-foo-tests\nV:1\nA:x86_64\nS:0\nI:0\nT:\nU:\nL:\no:py-foo\nF:usr/lib\nR:x\n"},
+		},
+		// apk_pkg_replaces_file: the earlier package replaces the later
+		// one (priority 0 against none), so the earlier keeps the file.
+		{
+			name: "replaces in the earlier package: it keeps the file",
+			pkgs: func(t *testing.T) []Package {
+				a := pkg(t, "a", "1", reg("etc/x", "a"))
+				a.Info.Replaces = []string{"b"}
+				return []Package{a, pkg(t, "b", "1", reg("etc/x", "b"), reg("etc/y", "y"))}
+			},
+			prefixes: []string{"etc/x"},
+			want:     []string{"etc/x 0 644 0:0 1  0"},
+			files:    map[string]string{"etc/x": "a"},
+			// b's record lists etc/y only (x would sort first).
+			db: []string{"P:a\n", "P:b\nV:1\nA:x86_64\nS:0\nI:0\nT:\nU:\nL:\nF:etc\nR:y\n"},
+		},
+		// apk_pkg_replaces_file: both replace each other; the higher
+		// replaces_priority keeps the file, whichever came first.
+		{
+			name: "replaces_priority: the earlier package's is higher",
+			pkgs: func(t *testing.T) []Package {
+				a, b := pkg(t, "a", "1", reg("etc/x", "a")), pkg(t, "b", "1", reg("etc/x", "b"))
+				a.Info.Replaces, a.Info.ReplacesPriority = []string{"b"}, 10
+				b.Info.Replaces, b.Info.ReplacesPriority = []string{"a"}, 5
+				return []Package{a, b}
+			},
+			prefixes: []string{"etc/x"},
+			want:     []string{"etc/x 0 644 0:0 1  0"},
+			files:    map[string]string{"etc/x": "a"},
+		},
+		{
+			name: "replaces_priority: the later package's is higher",
+			pkgs: func(t *testing.T) []Package {
+				a, b := pkg(t, "a", "1", reg("etc/x", "a")), pkg(t, "b", "1", reg("etc/x", "b"))
+				a.Info.Replaces, a.Info.ReplacesPriority = []string{"b"}, 5
+				b.Info.Replaces, b.Info.ReplacesPriority = []string{"a"}, 10
+				return []Package{a, b}
+			},
+			prefixes: []string{"etc/x"},
+			want:     []string{"etc/x 0 644 0:0 1  0"},
+			files:    map[string]string{"etc/x": "b"},
+			db:       []string{"P:b\n", "q:10\nF:etc\nR:x\n"},
+		},
 		{
 			name: "setuid, setgid and sticky bits and owners are kept",
 			pkgs: func(t *testing.T) []Package {
@@ -71,6 +127,10 @@ func TestMerge(t *testing.T) {
 			},
 			prefixes: []string{"bin/ping"},
 			want:     []string{"bin/ping 0 644 0:0 1  0 SCHILY.xattr.security.capability=\x01\x00\x00\x02"},
+			// apk_blob_push_db_acl appends the xattrs' checksum
+			// (apk_fileinfo_hash_xattr_array); computed independently:
+			// SHA-1 of be32(19) "security.capability" be32(4) value.
+			db: []string{"R:ping\na:0:0:644:Q1I5+wkQQUBvmlLQsGDN5Z8Gcf0wo=\nZ:"},
 		},
 		{
 			name: "hardlinks: content on the first name in sort order",

@@ -62,21 +62,6 @@ func escapes(key, target string) bool {
 	return false
 }
 
-// replaces reports whether a package with the given replaces= atoms may
-// take over files of the package called name. Version constraints are not
-// evaluated: naming the package is taken as the packager's intent.
-func replaces(atoms []string, name string) bool {
-	for _, a := range atoms {
-		if i := strings.IndexAny(a, "<>=~"); i >= 0 {
-			a = a[:i]
-		}
-		if a == name {
-			return true
-		}
-	}
-	return false
-}
-
 // parent returns the directory of key in the tree, "" for the root.
 func parent(key string) string {
 	if i := strings.LastIndexByte(key, '/'); i >= 0 {

@@ -147,10 +147,15 @@ func (t *tree) put(key, name string, e *entry) error {
 		return &ConflictError{Path: key, First: t.label(old.owner), Second: t.label(e.owner), DirVsFile: true}
 	case old.owner == e.owner:
 		return &UnsafePathError{Package: t.label(e.owner), Path: name, Reason: "is in the package twice"}
-	case old.owner >= 0 && e.owner >= 0 && replaces(t.pkgs[e.owner].Info.Replaces, t.pkgs[old.owner].Info.Name):
-		e.key = key
-		t.entries[key] = e
-		return nil
+	case old.owner >= 0 && e.owner >= 0:
+		switch replacesFile(t.pkgs[old.owner].Info, t.pkgs[e.owner].Info) {
+		case keepOld:
+			return nil
+		case takeNew:
+			e.key = key
+			t.entries[key] = e
+			return nil
+		}
 	}
 	return &ConflictError{Path: key, First: t.label(old.owner), Second: t.label(e.owner)}
 }
