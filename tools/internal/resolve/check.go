@@ -7,9 +7,10 @@ import (
 )
 
 // CheckOrder checks that pkgs, a complete selection as a lock lists it, can
-// be installed in the order given: every dependency is provided by one of
-// pkgs, and by one listed earlier unless the two are in a dependency cycle
-// (apk allows cycles; any order inside one is valid). A lock is written in
+// be installed in the order given: no package conflicts ("!") with another,
+// every dependency is provided by one of pkgs, and by one listed earlier
+// unless the two are in a dependency cycle (apk allows cycles; any order
+// inside one is valid). A lock is written in
 // install order, so a failure means it was edited by hand or damaged. The
 // error names both packages and the dependency.
 func CheckOrder(pkgs []apkindex.Record) error {
@@ -43,6 +44,17 @@ func CheckOrder(pkgs []apkindex.Record) error {
 			}
 		}
 	}
+	// "!" conflicts hold at install time too: apk refuses to install a
+	// package with one that matches another package of the set
+	// (assign_name / disqualify_package; apk_dep_is_provided).
+	for i, c := range cands {
+		for _, a := range c.conflicts {
+			if j := firstProviderExcept(cands, a, i); j >= 0 {
+				return fmt.Errorf("resolve: %s declares !%s but %s is in the list too; apk does not install them together",
+					c.id(), a, cands[j].id())
+			}
+		}
+	}
 	for _, l := range lates {
 		if !reaches(edges, l.dep, l.pkg) {
 			return fmt.Errorf("resolve: %s (#%d) is listed before %s (#%d), which provides its dependency %s; the list is not in install order",
@@ -55,7 +67,15 @@ func CheckOrder(pkgs []apkindex.Record) error {
 // firstProvider returns the index of the first package that satisfies a,
 // or -1.
 func firstProvider(cands []*cand, a Atom) int {
+	return firstProviderExcept(cands, a, -1)
+}
+
+// firstProviderExcept is firstProvider ignoring cands[skip].
+func firstProviderExcept(cands []*cand, a Atom, skip int) int {
 	for j, c := range cands {
+		if j == skip {
+			continue
+		}
 		for _, pr := range c.provides {
 			if pr.name == a.Name && matches(provider{c, pr.version}, a) {
 				return j

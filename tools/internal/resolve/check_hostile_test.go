@@ -39,6 +39,12 @@ func TestCheckOrder(t *testing.T) {
 		{name: "virtual and checksum atoms", pkgs: []apkindex.Record{sh, muslSum, script}},
 		{name: "checksum atom of another build", pkgs: []apkindex.Record{musl, sh, script},
 			wantErr: "script-1 depends on musl><" + sumB},
+		// A "!" conflict between two locked packages: apk's solver never
+		// selects both (assign_name disqualifies the conflicting one).
+		{name: "conflict between listed packages", pkgs: []apkindex.Record{musl, pkg("evil", "1", dep("!hello")), hello},
+			wantErr: "resolve: evil-1 declares !hello but hello-2.12-r1 is in the list too; apk does not install them together"},
+		{name: "conflict with a provided name", pkgs: []apkindex.Record{musl, pkg("x", "1", dep("!so:libc.musl-x86_64.so.1<1"))}},
+		{name: "conflict with its own provide", pkgs: []apkindex.Record{pkg("x", "1", prov("y"), dep("!y"))}},
 		{name: "broken atom", pkgs: []apkindex.Record{pkg("x", "1", dep("bad name"))},
 			wantErr: `x-1 in the lock has an invalid depends entry "bad name"`},
 	}
