@@ -23,7 +23,7 @@ type why struct {
 // first, or none and why.
 func (s *solver) candidates(it *item) ([]provider, why) {
 	a, tag := it.atom, it.tag
-	all := s.byName[a.Name]
+	all := s.names.get(a.Name)
 	s.work += len(all)
 	if a.Tag != "" && !s.tags[a.Tag] {
 		return nil, why{reason: fmt.Sprintf("no repository is tagged @%s; add a repository with that tag or drop @%s", a.Tag, a.Tag), static: true}
@@ -232,7 +232,7 @@ func (s *solver) excluded(c *cand) string {
 // available lists the versions of name in the repositories, for errors.
 func (s *solver) available(name string) string {
 	var list []string
-	for _, p := range s.byName[name] {
+	for _, p := range s.names.get(name) {
 		v := p.version
 		if v == "" {
 			v = "(virtual)"

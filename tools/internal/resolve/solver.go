@@ -74,7 +74,7 @@ type choice struct {
 
 type solver struct {
 	repos  []Repository
-	byName map[string][]provider // every candidate, by each name it provides
+	names  *nameIndex // every candidate, by each name it provides
 	tags   map[string]bool
 	ifs    []string // names of packages with install_if, sorted
 
@@ -105,7 +105,6 @@ func newSolver(repos []Repository, budget int) *solver {
 			names += 1 + len(r.Packages[i].Provides)
 		}
 	}
-	s.byName = make(map[string][]provider, names)
 	cands := make([]cand, recs)
 	provides := make([]provide, 0, names)
 	seenIf := map[string]bool{}
@@ -118,19 +117,13 @@ func newSolver(repos []Repository, budget int) *solver {
 			c := &cands[k]
 			k++
 			provides = c.init(&r.Packages[pi], ri, pi, r, provides)
-			for _, p := range c.provides {
-				list := s.byName[p.name]
-				if list == nil {
-					list = make([]provider, 0, 1)
-				}
-				s.byName[p.name] = append(list, provider{c, p.version})
-			}
 			if len(c.rec.InstallIf) > 0 && !seenIf[c.rec.Name] {
 				seenIf[c.rec.Name] = true
 				s.ifs = append(s.ifs, c.rec.Name)
 			}
 		}
 	}
+	s.names = buildNames(cands, len(provides))
 	sort.Strings(s.ifs)
 	s.budget = budget
 	if budget <= 0 {

@@ -52,7 +52,7 @@ func (s *solver) nextIf() (string, []provider) {
 			continue
 		}
 		var cands []provider
-		for _, p := range s.byName[name] {
+		for _, p := range s.names.get(name) {
 			s.work++
 			c := p.c
 			if c.rec.Name != name || len(c.rec.InstallIf) == 0 || c.tag != "" {
