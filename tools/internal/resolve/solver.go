@@ -73,10 +73,10 @@ type choice struct {
 }
 
 type solver struct {
-	repos  []Repository
-	names  *nameIndex // every candidate, by each name it provides
-	tags   map[string]bool
-	ifs    []string // names of packages with install_if, sorted
+	repos []Repository
+	names *nameIndex // every candidate, by each name it provides
+	tags  map[string]bool
+	ifs   []string // names of packages with install_if, sorted
 
 	// The selection, undone in reverse order on backtracking.
 	selected  map[string]*cand      // by package name
