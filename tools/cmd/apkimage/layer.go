@@ -24,11 +24,15 @@ import (
 
 const layerUsage = `usage: apkimage layer --lock LOCK.json --arch ARCH (--key FILE ... | --keyring DIR)
                       --mtime SECONDS [--account NAME:UID:GID[:HOME[:SHELL]] ...]
+                      [--base-layer BASE_LAYER.tar.gz]
                       --out LAYER.tar.gz --meta META.json APK...
 
 Checks each APK against the lock (the lock's packages for ARCH, in order:
 size, sha256, Q1, name, version, arch), verifies it in full, and writes one
-reproducible layer of the merged root plus its metadata.
+reproducible layer of the merged root plus its metadata. With --base-layer
+(the newest apk layer of the image this one is stacked on) the installed
+database, world, scripts and triggers list the base's packages and the
+new ones, as apk add on the base would.
 
 flags:`
 
@@ -81,6 +85,7 @@ func layerMain(args []string) error {
 	fs.Var(&accounts, "account", "add a user and group `NAME:UID:GID[:HOME[:SHELL]]` (repeatable)")
 	out := fs.String("out", "", "layer `LAYER.tar.gz` to write")
 	meta := fs.String("meta", "", "layer metadata `META.json` to write")
+	baseLayer := fs.String("base-layer", "", "the newest apk `LAYER.tar.gz` of the image this layer is stacked on")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), layerUsage)
 		fs.PrintDefaults()
@@ -140,6 +145,11 @@ func layerMain(args []string) error {
 		Repositories: l.RepositoryURLs(),
 		Keys:         keys,
 		Accounts:     accounts,
+	}
+	if *baseLayer != "" {
+		if opt.Base, err = readBaseLayer(*baseLayer); err != nil {
+			return err
+		}
 	}
 	return writeLayer(*out, *meta, *arch, pkgs, locked.Packages, opt)
 }

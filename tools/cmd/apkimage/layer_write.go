@@ -53,8 +53,10 @@ func writeLayer(out, meta, arch string, pkgs []layer.Package, locked []lock.Pack
 
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
+	var lres *layer.Result
 	go func() {
-		_, werr := layer.Write(pw, pkgs, opt)
+		var werr error
+		lres, werr = layer.Write(pw, pkgs, opt)
 		pw.CloseWithError(werr)
 		done <- werr
 	}()
@@ -76,6 +78,13 @@ func writeLayer(out, meta, arch string, pkgs []layer.Package, locked []lock.Pack
 
 	m := layerMeta{Arch: arch, DiffID: res.DiffID.String(), Digest: res.Digest.String(), Size: res.Size,
 		Packages: []metaPackage{}}
+	// The base image's packages that stay come first: the SBOM lists
+	// every package of the image once.
+	for _, r := range lres.Base {
+		m.Packages = append(m.Packages, metaPackage{Arch: r.Arch, Checksum: r.Checksum,
+			Description: r.Description, License: r.License, Name: r.Name,
+			Origin: r.Origin, URL: r.URL, Version: r.Version})
+	}
 	for i, p := range pkgs {
 		m.Packages = append(m.Packages, metaPackage{Arch: p.Info.Arch, Checksum: locked[i].Checksum,
 			Description: p.Info.Description, License: p.Info.License, Name: p.Info.Name,

@@ -13,7 +13,8 @@ import (
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkindex"
 )
 
-// installed renders /lib/apk/db/installed: per package in install order
+// installed renders /lib/apk/db/installed: the base image's packages that
+// stay, then per package of the layer in install order
 // the index fields, then its directories (F:, M: unless root 0755) and in
 // each its files (R:, a: unless root 0644, Z: SHA-1), a blank line after
 // each record.
@@ -25,6 +26,7 @@ func installed(t *tree) []byte {
 		}
 	}
 	var b bytes.Buffer
+	t.base.write(&b) // the base image's packages come first, as installed
 	for i := range t.pkgs {
 		p := &t.pkgs[i]
 		apkindex.FormatRecord(&b, apkindex.FromInfo(p.Info, p.Checksum, p.Size))

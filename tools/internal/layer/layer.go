@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkindex"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/pkginfo"
 )
 
@@ -62,6 +63,7 @@ type Options struct {
 	Keys         []Key     // /etc/apk/keys/<name>, 0644
 	Accounts     []Account // appended to /etc/passwd and /etc/group
 	TempDir      string    // directory of the content spool; "" means os.TempDir()
+	Base         *Base     // the apk database of the image this layer is stacked on
 	MaxEntries   int       // 0 means DefaultMaxEntries
 }
 
@@ -70,6 +72,9 @@ type Result struct {
 	Files    int             // tar entries written, of every type
 	Size     int64           // bytes of the uncompressed tar stream
 	Packages []*pkginfo.Info // the installed packages, in install order
+	// Base lists the base image's packages that the layer's installed
+	// database keeps (those not upgraded by Packages), in their order.
+	Base []apkindex.Record
 }
 
 // Write merges pkgs, given in install order, and writes the layer to w as
@@ -101,6 +106,11 @@ func Write(w io.Writer, pkgs []Package, opt Options) (res *Result, err error) {
 	}()
 
 	t := newTree(pkgs, maxEntries)
+	if opt.Base != nil {
+		if t.base, err = parseBase(opt.Base, pkgs); err != nil {
+			return nil, err
+		}
+	}
 	for i := range pkgs {
 		if err := t.addPackage(int32(i), sp); err != nil {
 			return nil, err
@@ -120,7 +130,7 @@ func Write(w io.Writer, pkgs []Package, opt Options) (res *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	res = &Result{Files: files, Size: cw.n}
+	res = &Result{Files: files, Size: cw.n, Base: t.base.kept()}
 	for i := range pkgs {
 		res.Packages = append(res.Packages, pkgs[i].Info)
 	}

@@ -38,6 +38,21 @@ func addSystemFiles(t *tree, pkgs []Package, opt *Options) error {
 	}
 	file := meta{mode: 0o644}
 	world := append([]string(nil), opt.World...)
+	repos := opt.Repositories
+	if b := opt.Base; b != nil {
+		// apk add keeps what the base asked for and where it came from.
+		world = append(world, b.World...)
+		seen := map[string]bool{}
+		for _, r := range repos {
+			seen[r] = true
+		}
+		for _, r := range b.Repositories {
+			if !seen[r] {
+				seen[r] = true
+				repos = append(repos, r)
+			}
+		}
+	}
 	sort.Strings(world)
 	var wb bytes.Buffer
 	for i, w := range world {
@@ -49,7 +64,7 @@ func addSystemFiles(t *tree, pkgs []Package, opt *Options) error {
 		return err
 	}
 	var rb bytes.Buffer
-	for _, r := range opt.Repositories {
+	for _, r := range repos {
 		rb.WriteString(r + "\n")
 	}
 	if err := t.setFile("etc/apk/repositories", rb.Bytes(), file); err != nil {
@@ -66,24 +81,32 @@ func addSystemFiles(t *tree, pkgs []Package, opt *Options) error {
 		}
 	}
 
-	scripts, err := scriptsTar(pkgs, time.Unix(opt.MTime.Unix(), 0))
+	var baseScripts, baseTriggers []byte
+	if opt.Base != nil {
+		baseScripts, baseTriggers = opt.Base.Scripts, opt.Base.Triggers
+	}
+	scripts, err := scriptsTar(t.base, baseScripts, pkgs, time.Unix(opt.MTime.Unix(), 0))
 	if err != nil {
 		return err
 	}
 	if err := t.setFile(dbPrefix+"scripts.tar", scripts, file); err != nil {
 		return err
 	}
-	if err := t.setFile(dbPrefix+"triggers", triggers(pkgs), file); err != nil {
+	if err := t.setFile(dbPrefix+"triggers", triggers(t.base, baseTriggers, pkgs), file); err != nil {
 		return err
 	}
 	return t.setFile(dbPrefix+"installed", installed(t), file)
 }
 
 // scriptsTar is apk's store of install scripts: one entry per script,
-// named <name>-<version>.<Q1 checksum>.<action>, in install order.
-func scriptsTar(pkgs []Package, mtime time.Time) ([]byte, error) {
+// named <name>-<version>.<Q1 checksum>.<action>, in install order, after
+// those of the base's packages that stay.
+func scriptsTar(base *baseDB, baseScripts []byte, pkgs []Package, mtime time.Time) ([]byte, error) {
 	var b bytes.Buffer
 	tw := tar.NewWriter(&b)
+	if err := base.scripts(tw, baseScripts, mtime); err != nil {
+		return nil, err
+	}
 	for i := range pkgs {
 		p := &pkgs[i]
 		for _, s := range p.Scripts {
@@ -104,9 +127,10 @@ func scriptsTar(pkgs []Package, mtime time.Time) ([]byte, error) {
 }
 
 // triggers is apk's trigger list: "<Q1 checksum> <glob>..." per package
-// that declares triggers, in install order.
-func triggers(pkgs []Package) []byte {
+// that declares triggers, in install order, after the base's.
+func triggers(base *baseDB, baseTriggers []byte, pkgs []Package) []byte {
 	var b bytes.Buffer
+	base.triggers(&b, baseTriggers)
 	for i := range pkgs {
 		p := &pkgs[i]
 		if len(p.Info.Triggers) == 0 {

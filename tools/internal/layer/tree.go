@@ -67,6 +67,7 @@ type tree struct {
 	// dirs[i] are the directories package i ships; the installed database
 	// lists them with the parents of the package's files.
 	dirs []map[string]bool
+	base *baseDB // the database of the image this layer is stacked on
 }
 
 func newTree(pkgs []Package, maxEntries int) *tree {
@@ -133,6 +134,16 @@ func (t *tree) put(key, name string, e *entry) error {
 		t.dirs[e.owner][key] = true
 	}
 	old := t.entries[key]
+	if old == nil && e.owner >= 0 && e.typ != tar.TypeDir {
+		// A file the base image's packages own is decided as apk decides
+		// against an installed package.
+		switch o, owner := t.base.overlap(key, t.pkgs[e.owner].Info); o {
+		case keepOld:
+			return nil
+		case conflict:
+			return &ConflictError{Path: key, First: owner + " (in the base image)", Second: t.label(e.owner)}
+		}
+	}
 	if old == nil {
 		return t.add(key, e)
 	}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/gzipx"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/layer"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/pkginfo"
+)
+
+// baseLayerFile writes a base image's apk layer holding one package, tools,
+// and an older hello that the stacked layer upgrades.
+func baseLayerFile(t *testing.T, dir string) string {
+	var data bytes.Buffer
+	tw := tar.NewWriter(&data)
+	tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: "usr/bin/tool", Mode: 0o755, Size: 1})
+	tw.Write([]byte("t"))
+	tw.Close()
+	var raw bytes.Buffer
+	_, err := layer.Write(&raw, []layer.Package{
+		{Info: &pkginfo.Info{Name: "tools", Version: "1-r0", Arch: "x86_64", Description: "base tools", License: "MIT", Origin: "tools"},
+			Checksum: "Q1" + strings.Repeat("T", 27) + "=", Size: 10, Data: tar.NewReader(&data)},
+		{Info: &pkginfo.Info{Name: "hello", Version: "2.11-r0", Arch: "x86_64"},
+			Checksum: "Q1" + strings.Repeat("H", 27) + "=", Size: 10, Data: tar.NewReader(bytes.NewReader(nil))},
+	}, layer.Options{World: []string{"tools", "hello"}, TempDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "base.tar.gz")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := gzipx.Compress(f, &raw); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestLayerVerbStacked: with --base-layer the installed database and
+// META.json (hence the SBOM) list the base's packages and the layer's,
+// each once; the base's hello 2.11 is upgraded to the lock's 2.12.
+func TestLayerVerbStacked(t *testing.T) {
+	f := newLockFixture(t)
+	outDir := t.TempDir()
+	out, meta := filepath.Join(outDir, "layer.tar.gz"), filepath.Join(outDir, "meta.json")
+	if err := layerMain(f.layerArgs(out, meta, "--base-layer", baseLayerFile(t, outDir))); err != nil {
+		t.Fatalf("layer: %v", err)
+	}
+	var m layerMeta
+	b, _ := os.ReadFile(meta)
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range m.Packages {
+		got = append(got, p.Name+"-"+p.Version)
+	}
+	if strings.Join(got, " ") != "tools-1-r0 musl-1.2.5-r0 hello-2.12-r1 hello-doc-2.12-r1" {
+		t.Errorf("META.json packages %v", got)
+	}
+	gz, _ := os.ReadFile(out)
+	db := ltTarFile(t, gz, "lib/apk/db/installed")
+	if !strings.HasPrefix(db, "C:Q1TTTT") || strings.Count(db, "\nP:") != 4 || strings.Contains(db, "V:2.11-r0") {
+		t.Errorf("installed database:\n%s", db)
+	}
+	if w := ltTarFile(t, gz, "etc/apk/world"); w != "hello\nhello-doc\ntools\n" {
+		t.Errorf("world %q", w)
+	}
+	err := layerMain(f.layerArgs(out, meta, "--base-layer", filepath.Join(outDir, "missing.tar.gz")))
+	if err == nil || !strings.Contains(err.Error(), "pass the apk layer (layer.tar.gz) of the base musl_base_image") {
+		t.Errorf("missing base layer: %v", err)
+	}
+}
+
+// ltTarFile returns the content of name in a gzipped tar.
+func ltTarFile(t *testing.T, gz []byte, name string) string {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(zr)
+	for {
+		h, err := tr.Next()
+		if err != nil {
+			t.Fatalf("%s not in the layer: %v", name, err)
+		}
+		if h.Name == name {
+			b, err := io.ReadAll(tr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(b)
+		}
+	}
+}

@@ -1,0 +1,121 @@
+package layer
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// baseOf is what apkimage reads from a base image's apk layer.
+func baseOf(t *testing.T, out []byte) *Base {
+	return &Base{
+		Installed:    []byte(fileOf(t, out, "lib/apk/db/installed")),
+		World:        strings.Fields(fileOf(t, out, "etc/apk/world")),
+		Repositories: strings.Fields(fileOf(t, out, "etc/apk/repositories")),
+		Scripts:      []byte(fileOf(t, out, "lib/apk/db/scripts.tar")),
+		Triggers:     []byte(fileOf(t, out, "lib/apk/db/triggers")),
+	}
+}
+
+// TestStacking: a layer on a base that has packages writes one installed
+// database listing both, as `apk add` on the base would: apk's database
+// (apk_db_write_fdb) lists every installed package, files are decided
+// against their installed owner (apk_pkg_replaces_file), and a package of
+// the same name is an upgrade that replaces the old record.
+func TestStacking(t *testing.T) {
+	a := pkg(t, "a", "1", reg("etc/x", "a"), reg("etc/a", "a"))
+	a.Scripts = []Script{{Name: ".post-install", Body: []byte("#!/bin/sh\n")}}
+	a.Info.Triggers = []string{"/usr/share/a/*"}
+	baseOut, _, err := write(t, Options{World: []string{"a", "b"}, Repositories: []string{"https://r/main"}},
+		a, pkg(t, "b", "1", reg("usr/bin/b", "b1"), reg("usr/bin/b-old", "old")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := baseOf(t, baseOut)
+
+	d := pkg(t, "d", "1", reg("etc/x", "d"))
+	d.Info.Replaces = []string{"a"}
+	out, res, err := write(t, Options{World: []string{"d", "b"}, Repositories: []string{"https://r/community"}, Base: base},
+		pkg(t, "b", "2", reg("usr/bin/b", "b2")), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := fileOf(t, out, "lib/apk/db/installed")
+	for _, want := range []string{
+		// a stays, without etc/x, which d took over by replaces=.
+		"P:a\nV:1\nA:x86_64\nS:0\nI:0\nT:\nU:\nL:\nF:etc\nR:a\nZ:",
+		"P:b\nV:2\n",
+		"P:d\nV:1\nA:x86_64\nS:0\nI:0\nT:\nU:\nL:\nr:a\nF:etc\nR:x\n",
+	} {
+		if !strings.Contains(db, want) {
+			t.Errorf("installed database lacks %q:\n%s", want, db)
+		}
+	}
+	if strings.Contains(db, "P:b\nV:1\n") || strings.Count(db, "P:b\n") != 1 {
+		t.Errorf("b is listed other than once, as version 2:\n%s", db)
+	}
+	if i, j := strings.Index(db, "P:a\n"), strings.Index(db, "P:b\n"); i < 0 || j < i {
+		t.Errorf("the base's packages do not come first:\n%s", db)
+	}
+	if got := fileOf(t, out, "etc/apk/world"); got != "a\nb\nd\n" {
+		t.Errorf("world = %q, want the base's and the layer's, sorted", got)
+	}
+	if got := fileOf(t, out, "etc/apk/repositories"); got != "https://r/community\nhttps://r/main\n" {
+		t.Errorf("repositories = %q", got)
+	}
+	if got := fileOf(t, out, "lib/apk/db/triggers"); !strings.HasPrefix(got, a.Checksum+" /usr/share/a/*\n") {
+		t.Errorf("triggers = %q, want the base's a first", got)
+	}
+	if !strings.Contains(fileOf(t, out, "lib/apk/db/scripts.tar"), "a-1."+a.Checksum+".post-install") {
+		t.Errorf("scripts.tar lost the base's script")
+	}
+	if got := fileOf(t, out, "etc/x"); got != "d" {
+		t.Errorf("etc/x = %q, want d's", got)
+	}
+	if len(res.Base) != 1 || res.Base[0].Name != "a" {
+		t.Errorf("Result.Base = %+v, want a only (b was upgraded)", res.Base)
+	}
+}
+
+// TestStackingOverlaps: files of the base's packages follow the same rules
+// as files of the layer's own packages.
+func TestStackingOverlaps(t *testing.T) {
+	a := pkg(t, "a", "1", reg("etc/x", "a"))
+	a.Info.Replaces, a.Info.ReplacesPriority, a.Info.Origin = []string{"e"}, 5, "a"
+	baseOut, _, err := write(t, Options{}, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// e replaces a with a lower priority: a, installed, keeps the file.
+	e := pkg(t, "e", "1", reg("etc/x", "e"), reg("etc/y", "y"))
+	e.Info.Replaces, e.Info.ReplacesPriority = []string{"a"}, 1
+	out, _, err := write(t, Options{Base: baseOf(t, baseOut)}, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(strings.Join(listing(t, out), "\n"), "etc/x ") {
+		t.Errorf("the layer writes etc/x, which the base's a keeps")
+	}
+	if db := fileOf(t, out, "lib/apk/db/installed"); !strings.Contains(db, "P:a\n") || strings.Count(db, "R:x\n") != 1 {
+		t.Errorf("etc/x should stay a's:\n%s", db)
+	}
+	// Same origin: the later package takes the file.
+	f := pkg(t, "a-extra", "1", reg("etc/x", "f"))
+	f.Info.Origin = "a"
+	if out, _, err = write(t, Options{Base: baseOf(t, baseOut)}, f); err != nil || fileOf(t, out, "etc/x") != "f" {
+		t.Errorf("same origin over the base: %v", err)
+	}
+	// Neither: a conflict naming the base's package.
+	_, _, err = write(t, Options{Base: baseOf(t, baseOut)}, pkg(t, "g", "1", reg("etc/x", "g")))
+	var ce *ConflictError
+	if !errors.As(err, &ce) || ce.First != "a-1 (in the base image)" || ce.Second != "g-1" {
+		t.Fatalf("error %v, want a conflict with the base's a-1", err)
+	}
+}
+
+func TestStackingBadBase(t *testing.T) {
+	_, _, err := write(t, Options{Base: &Base{Installed: []byte("P:a\nV:1\nR:x\n")}}, pkg(t, "b", "1"))
+	if err == nil || err.Error() != "layer: the base's installed database, record 1: R: before any F:; rebuild the base image" {
+		t.Fatalf("error %v", err)
+	}
+}
