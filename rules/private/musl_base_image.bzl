@@ -10,7 +10,10 @@ Three actions, none with network access:
 1. `ApkLayer`: `apkimage layer` verifies every apk against the lock and the
    keys and merges them, in install order, into one reproducible
    `layer.tar.gz` (plus the installed database `/lib/apk/db/installed`, and
-   `accounts` added to `/etc/passwd` and `/etc/group`).
+   `accounts` added to `/etc/passwd` and `/etc/group`). On a `base` with
+   packages, the database, world, scripts and triggers list the base's
+   packages and the new ones, as `apk add` on the base would, and the SBOM
+   lists both.
 2. `OciImage`: `apkimage image` stacks the layers of `base`, then the apk
    layer, then each of `tars` (in order), and writes the config and an OCI
    image layout (a directory).
@@ -73,7 +76,7 @@ _ATTRS = {
     ),
 }
 
-def _layer_action(ctx, pkgs):
+def _layer_action(ctx, pkgs, base_layer):
     layer = ctx.actions.declare_file(ctx.label.name + "/layer.tar.gz")
     meta = ctx.actions.declare_file(ctx.label.name + "/layer.json")
     args = ctx.actions.args()
@@ -83,13 +86,18 @@ def _layer_action(ctx, pkgs):
     args.add_all(pkgs.keys, before_each = "--key")
     args.add("--mtime", str(ctx.attr.mtime))
     args.add_all(ctx.attr.accounts, before_each = "--account")
+    inputs = [pkgs.lock] + pkgs.keys + pkgs.apks
+    if base_layer:
+        # apk add on the base: the new database lists the base's packages too.
+        args.add("--base-layer", base_layer)
+        inputs.append(base_layer)
     args.add("--out", layer)
     args.add("--meta", meta)
     args.add_all(pkgs.apks)
     ctx.actions.run(
         executable = ctx.executable._apkimage,
         arguments = [args],
-        inputs = [pkgs.lock] + pkgs.keys + pkgs.apks,
+        inputs = inputs,
         outputs = [layer, meta],
         mnemonic = "ApkLayer",
         progress_message = "Installing %d apks (%s) into a layer for %s" % (len(pkgs.apks), pkgs.arch, ctx.label),
@@ -180,7 +188,7 @@ def _musl_base_image_impl(ctx):
     layer = None
     sbom = base.sbom if base else None
     if pkgs:
-        layer, meta = _layer_action(ctx, pkgs)
+        layer, meta = _layer_action(ctx, pkgs, base.apk_layer if base else None)
         sbom = _sbom_action(ctx, meta)
     layout, config, digest = _image_action(ctx, row, base, layer)
 
@@ -198,6 +206,7 @@ def _musl_base_image_impl(ctx):
             manifest_digest_file = digest,
             config = config,
             layer = layer,
+            apk_layer = layer or (base.apk_layer if base else None),
             sbom = sbom,
             arch = arch,
             os = row.os,

@@ -17,6 +17,7 @@ MuslImageInfo = provider(
         "manifest_digest_file": "File: holds the manifest digest, `sha256:<hex>`.",
         "config": "File: the image config JSON.",
         "layer": "File or None: the apk layer (tar+gzip) this image added; None when it added none.",
+        "apk_layer": "File or None: the newest apk layer of the image's stack (this image's or its base's); its installed database lists every package of the stack.",
         "sbom": "File or None: SPDX 2.3 JSON of the apk packages (this image's or, without packages, the base's).",
         "arch": "apk architecture of the image (e.g. armv7).",
         "os": "OCI os (always `linux`).",
