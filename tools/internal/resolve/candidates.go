@@ -115,16 +115,13 @@ func dedupe(ps []provider) []provider {
 	if len(ps) < 2 {
 		return ps
 	}
-	out := ps[:1]
-	for _, p := range ps[1:] {
-		dup := false
-		for _, q := range out {
-			if q.c.rec.Name == p.c.rec.Name && q.c.rec.Version == p.c.rec.Version && q.c.rec.Checksum == p.c.rec.Checksum {
-				dup = true
-				break
-			}
-		}
-		if !dup {
+	type id struct{ name, version, checksum string }
+	seen := make(map[id]bool, len(ps))
+	out := ps[:0]
+	for _, p := range ps {
+		k := id{p.c.rec.Name, p.c.rec.Version, p.c.rec.Checksum}
+		if !seen[k] {
+			seen[k] = true
 			out = append(out, p)
 		}
 	}
