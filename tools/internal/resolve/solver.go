@@ -91,10 +91,12 @@ type solver struct {
 
 func newSolver(repos []Repository, budget int) *solver {
 	s := &solver{
-		repos:    repos,
-		tags:     map[string]bool{},
-		selected: map[string]*cand{},
-		provided: map[string][]provider{},
+		repos: repos,
+		tags:  map[string]bool{},
+		// Sized for a few hundred packages: growing them was a visible
+		// part of resolving an Alpine-sized world.
+		selected: make(map[string]*cand, 512),
+		provided: make(map[string][]provider, 2048),
 	}
 	// Size everything up front: the index is read once, and growing the
 	// name map and small slices was most of the solver's time.
@@ -107,7 +109,6 @@ func newSolver(repos []Repository, budget int) *solver {
 	}
 	cands := make([]cand, recs)
 	provides := make([]provide, 0, names)
-	seenIf := map[string]bool{}
 	k := 0
 	for ri, r := range repos {
 		if r.Tag != "" {
@@ -117,14 +118,14 @@ func newSolver(repos []Repository, budget int) *solver {
 			c := &cands[k]
 			k++
 			provides = c.init(&r.Packages[pi], ri, pi, r, provides)
-			if len(c.rec.InstallIf) > 0 && !seenIf[c.rec.Name] {
-				seenIf[c.rec.Name] = true
+			if len(c.rec.InstallIf) > 0 {
 				s.ifs = append(s.ifs, c.rec.Name)
 			}
 		}
 	}
 	s.names = buildNames(cands, len(provides))
 	sort.Strings(s.ifs)
+	s.ifs = uniq(s.ifs)
 	s.budget = budget
 	if budget <= 0 {
 		s.budget = defaultBudget + budgetPerName*names
@@ -277,4 +278,15 @@ func (s *solver) push(rest *item, c *cand, via *link, tag string) *item {
 		rest = &item{atom: a, via: l, tag: t, next: rest}
 	}
 	return rest
+}
+
+// uniq drops repeated strings from a sorted list.
+func uniq(xs []string) []string {
+	out := xs[:0]
+	for i, x := range xs {
+		if i == 0 || x != xs[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
 }
