@@ -128,9 +128,9 @@ type provider struct {
 
 func (c *cand) id() string { return c.rec.Name + "-" + c.rec.Version }
 
-// newCand indexes a record by the names it provides; a provide that is not
-// name or name=version makes the record broken (kept, so that errors can
-// say why it was not used).
+// newCand indexes a record by the names it provides. A record that turns
+// out to be broken (see parse) is kept, so that errors can say why it was
+// not used.
 func newCand(rec *apkindex.Record, repo, pos int, r Repository) *cand {
 	c := &cand{}
 	c.init(rec, repo, pos, r, nil)
@@ -151,15 +151,17 @@ func (c *cand) init(rec *apkindex.Record, repo, pos int, r Repository, arena []p
 		if i := strings.IndexByte(s, '='); i >= 0 {
 			name, ver = s[:i], s[i+1:]
 		}
-		if name == "" || strings.ContainsAny(name, "@<>~!") || strings.IndexFunc(name, badNameRune) >= 0 ||
-			(ver != "" || strings.HasSuffix(s, "=")) && !version.Valid(ver) {
-			c.bad("provides", s, fmt.Errorf("a provide is name or name=version"))
-			continue
-		}
 		arena = append(arena, provide{name, ver})
 	}
 	c.provides = arena[from:len(arena):len(arena)]
 	return arena
+}
+
+// validProvide reports whether a provides entry is name or name=version.
+func validProvide(s string) bool {
+	name, ver, hasVer := strings.Cut(s, "=")
+	return name != "" && !strings.ContainsAny(name, "@<>~!") && strings.IndexFunc(name, badNameRune) < 0 &&
+		(!hasVer || version.Valid(ver))
 }
 
 func (c *cand) bad(field, s string, err error) {
@@ -175,6 +177,13 @@ func (c *cand) parse() {
 	}
 	c.parsed = true
 	rec := c.rec
+	// Provides are checked here, not when indexed: an invalid one makes
+	// the package broken, and most packages are never candidates.
+	for _, s := range rec.Provides {
+		if !validProvide(s) {
+			c.bad("provides", s, fmt.Errorf("a provide is name or name=version"))
+		}
+	}
 	for _, s := range rec.Depends {
 		a, err := ParseAtom(s)
 		switch {

@@ -263,6 +263,8 @@ func TestResolveErrors(t *testing.T) {
 		{"one provider per versioned name", []string{"libssl", "libressl"}, []Repository{repo(main,
 			pkg("libssl", "3", prov("so:libssl.so.3=3")), pkg("libressl", "3.8", prov("so:libssl.so.3=3")),
 		)}, "world → libressl: libressl-3.8 and the selected libssl-3 both provide so:libssl.so.3; only one package may provide a versioned name"},
+		{"invalid provide in the index", []string{"so:x"}, []Repository{repo(main, pkg("foo", "1", prov("so:x=1.0-1")))},
+			`world → so:x: foo-1 in file:///main has an invalid provides entry "so:x=1.0-1": a provide is name or name=version; use another repository or package`},
 		{"invalid dependency in the index", []string{"foo"}, []Repository{repo(main, pkg("foo", "1", dep("bar>=")))},
 			`world → foo: foo-1 in file:///main has an invalid depends entry "bar>=": resolve: dependency "bar>=": "" is not a valid apk version; write it as [!]name[@tag][op version]; use another repository or package`},
 	}
