@@ -185,6 +185,13 @@ var contentCases = []contentCase{
 			return [][]byte{e.signed(t, hEvil("a", files(f))), e.signed(t, hEvil("evil", files(g)))}
 		},
 		layerWant: []string{"layer: a-1-r0 and evil-1-r0 both install /etc/motd; drop one of them, or evil-1-r0 must declare replaces= on the package of a-1-r0"}},
+	// apk never installs a package with one its "!" depends match
+	// (solver.c assign_name); a lock pinning both is refused at build time.
+	{name: "two locked packages conflict",
+		apks: func(t *testing.T, e *hEnv) [][]byte {
+			return [][]byte{e.signed(t, hEvil("a", nil)), e.signed(t, hEvil("evil", nil, "!a"))}
+		},
+		layerWant: []string{"resolve: evil-1-r0 declares !a but a-1-r0 is in the list too; apk does not install them together; the lock was edited or damaged: re-lock"}},
 	{name: "package forges the apk database",
 		apks: func(t *testing.T, e *hEnv) [][]byte {
 			return [][]byte{e.signed(t, hEvil("evil", files(apkbuild.File{Name: "lib/apk/db/installed", Body: []byte("P:nothing\n")})))}
