@@ -36,7 +36,7 @@ func imageMain(args []string) error {
 		cmd       imgJSONArray
 	)
 	fs.Var(layers.flag(true), "layer", "gzipped layer `FILE` (from apkimage layer); repeatable, order kept with --tar")
-	fs.Var(layers.flag(false), "tar", "plain tar `FILE`, gzipped deterministically here; repeatable, order kept with --layer")
+	fs.Var(layers.flag(false), "tar", "tar `FILE`, plain or gzip/bzip2-compressed (recognised by content), stored gzipped deterministically here; repeatable, order kept with --layer")
 	fs.Var(&env, "env", "environment `KEY=VALUE`; repeatable; overrides the base's value of KEY")
 	fs.Var(&labels, "label", "config label `KEY=VALUE`; repeatable")
 	fs.Var(&annots, "annotation", "manifest annotation `KEY=VALUE`; repeatable")

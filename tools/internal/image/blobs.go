@@ -67,27 +67,23 @@ func writeFile(path string, b []byte) error {
 	return nil
 }
 
-// compressLayer gzips the tar at src into the layout's blobs.
+// compressLayer gzips the tar at src, plain or compressed (see openTar),
+// into the layout's blobs.
 func compressLayer(dir, src string) (gzipx.Result, error) {
-	in, err := os.Open(src)
+	in, err := openTar(src)
 	if err != nil {
-		return gzipx.Result{}, fmt.Errorf("opening layer: %w", err)
+		return gzipx.Result{}, err
 	}
 	defer in.Close()
-	// A gzip stream passed as a plain tar would be compressed twice.
-	var magic [2]byte
-	if n, _ := io.ReadFull(in, magic[:]); n == 2 && magic == [2]byte{0x1f, 0x8b} {
-		return gzipx.Result{}, fmt.Errorf("is gzip-compressed; pass it as a gzipped layer (--layer), not a plain tar (--tar)")
-	}
-	if _, err := in.Seek(0, io.SeekStart); err != nil {
-		return gzipx.Result{}, fmt.Errorf("rewinding: %w", err)
-	}
 	tmp, err := os.CreateTemp(filepath.Join(dir, "blobs", "sha256"), ".layer-")
 	if err != nil {
 		return gzipx.Result{}, fmt.Errorf("creating a blob: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // a no-op once renamed
 	res, err := gzipx.Compress(tmp, in)
+	if err != nil {
+		err = fmt.Errorf("reading %s: %w", in.what(), err)
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

@@ -33,7 +33,8 @@ type Spec struct {
 
 // Layer is one layer file.
 type Layer struct {
-	// Path is a tar (Gzipped false, compressed here) or a tar+gzip file.
+	// Path is a tar, plain or gzip/bzip2-compressed (Gzipped false: the
+	// uncompressed tar is gzipped here), or a tar+gzip file taken as is.
 	Path string
 	// Gzipped marks Path as already compressed; it is used byte for byte.
 	Gzipped bool
