@@ -8,8 +8,10 @@
 #            amd64 and 386 in a chroot, the others under qemu-user
 #   nonroot  the exact passwd/group lines, /home/nonroot 65532:65532, User
 #   layers   the tars are stacked in order and the later one wins
-# c_hello's /hello gets the ELF check too. After an intended change, rewrite
-# a listing with: go run ./e2e/check --layout "$(bazel info bazel-bin)/examples/EX/EX"
+# The listings are compared by `bazel test //examples/EX:golden_test`
+# (e2e/check/listing_test.bzl). c_hello's /hello gets the ELF check too.
+# After an intended change, rewrite a listing with:
+#   go run ./e2e/check --layout "$(bazel info bazel-bin)/examples/EX/EX"
 #   --expected e2e/expected/EX --update   (and review the diff)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,10 +39,8 @@ bin=$($BAZEL info bazel-bin 2>/dev/null)
 check="$E2E_WORK/check"
 go build -o "$check" ./e2e/check
 
-log "checking every platform against the expected listings"
-for ex in go_app nonroot layers; do
-  "$check" --layout "$bin/examples/$ex/$ex" --expected "e2e/expected/$ex"
-done
+log "checking every platform against the expected listings (the examples' golden_test targets)"
+$BAZEL test //examples/go_app:golden_test //examples/layers:golden_test //examples/nonroot:golden_test
 
 log "checking the ELF header of each platform's binary"
 "$check" --layout "$bin/examples/go_app/go_app" --elf /app
@@ -74,10 +74,11 @@ for f in e2e/expected/layers/*.txt; do
   p=$(basename "$f" .txt)
   # Index of the layer listing an entry: the base is layer 0, then the tars.
   layer_of() { awk -v e="$1" '/^layer /{n=$2} $4 == e {print n}' "$f" | tr '\n' ' '; }
-  [ "$(layer_of etc/app/app.conf)" = "1 2 " ] || fail "$f: etc/app/app.conf should be in layers 1 and 2, is in $(layer_of etc/app/app.conf)"
-  [ "$(layer_of var/lib/app/)" = "1 " ] || fail "$f: var/lib/app/ should be in layer 1"
-  [ "$(layer_of usr/local/bin/greet)" = "2 " ] || fail "$f: usr/local/bin/greet should be in layer 2"
-  grep -qxF '  d0750 65532:65532 0 var/lib/app/ mtime=0' "$f" || fail "$f: var/lib/app/ is not 0750 65532:65532"
+  # pkg_tar names entries ./path and stamps its portable mtime (2000-01-01).
+  [ "$(layer_of ./etc/app/app.conf)" = "1 2 " ] || fail "$f: ./etc/app/app.conf should be in layers 1 and 2, is in $(layer_of ./etc/app/app.conf)"
+  [ "$(layer_of ./var/lib/app/)" = "1 " ] || fail "$f: ./var/lib/app/ should be in layer 1"
+  [ "$(layer_of ./usr/local/bin/greet)" = "2 " ] || fail "$f: ./usr/local/bin/greet should be in layer 2"
+  grep -qxF '  d0750 65532:65532 0 ./var/lib/app/ mtime=946684800' "$f" || fail "$f: ./var/lib/app/ is not 0750 65532:65532 with pkg_tar's mtime"
 done
 root=$(unpack_into layers linux-amd64)
 cmp -s "$root/etc/app/app.conf" examples/layers/app-prod.conf || fail "layers: /etc/app/app.conf is not the top layer's"

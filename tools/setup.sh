@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what this project needs on a fresh Debian machine, idempotently:
 # Debian's Bazel 4.2.3 stack, Go 1.19 for rules_go, rules_go and gazelle
-# fetched as Go modules, a rules_cc shim, and a bazelrc fragment of
+# fetched as Go modules, the lint and test tools, rules_cc and rules_python
+# shims, rules_pkg's source, and a bazelrc fragment of
 # --override_repository lines that .bazelrc imports with try-import.
 # Running it again changes nothing when everything is in place.
 set -euo pipefail
@@ -19,6 +20,9 @@ debs=(bazel-bootstrap golang-1.19-go bazel-skylib bazel-platforms bazel-rules-ja
       ca-certificates curl jq
       # tools/lint.sh lints every shell script.
       shellcheck
+      # rules_pkg's pkg_tar is a py_binary, whose Bazel 4.2 launcher runs
+      # `/usr/bin/env python`.
+      python-is-python3
       # e2e/clients.sh reads ELF headers (readelf).
       binutils
       # e2e/hello/build.sh cross-links hello for the bundled mirror; lld 14
@@ -138,6 +142,58 @@ objc_import = native.objc_import
 objc_library = native.objc_library
 W
 
+# --- rules_pkg 0.6.0 and a rules_python shim --------------------------------
+# WORKSPACE.bazel declares rules_pkg's release archive as a user would; 0.6.0
+# is the newest release Bazel 4.2.3 loads. Offline, its unchanged source
+# (third_party/README.md in the shared folder beside the checkout) is
+# unpacked here and overridden in; without that folder Bazel downloads the
+# release as on any connected machine.
+rules_pkg_src_sha256=2579f48f8038ce53d9121843e40c9124ff2a35a7436442ceaa200138ce1535dc
+rules_pkg=$offline/rules_pkg-0.6.0
+if [ ! -f "$rules_pkg/.unpacked" ]; then
+  src=
+  for d in "${MUSL_DYNAMIC_THIRD_PARTY:-}" "$root/../shared/third_party" \
+    "$(dirname "$(git -C "$root" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || echo /nonexistent/.git)")/../shared/third_party"; do
+    if [ -n "$d" ] && [ -f "$d/rules_pkg-0.6.0.src.tar.gz" ]; then
+      src=$d/rules_pkg-0.6.0.src.tar.gz
+      break
+    fi
+  done
+  if [ -z "$src" ]; then
+    say "rules_pkg-0.6.0.src.tar.gz not found (shared/third_party beside the checkout, or MUSL_DYNAMIC_THIRD_PARTY); Bazel will download rules_pkg instead"
+  elif [ "$(sha256sum "$src" | cut -d' ' -f1)" != "$rules_pkg_src_sha256" ]; then
+    say "$src is not the rules_pkg 0.6.0 source (sha256 should be $rules_pkg_src_sha256); replace it with the file third_party/README.md describes"
+    exit 1
+  else
+    say "unpacking $src"
+    rm -rf "$rules_pkg" "$rules_pkg.tmp"
+    mkdir -p "$rules_pkg.tmp"
+    tar -xzf "$src" -C "$rules_pkg.tmp" --strip-components=1
+    touch "$rules_pkg.tmp/.unpacked"
+    mv "$rules_pkg.tmp" "$rules_pkg"
+  fi
+fi
+
+# rules_pkg's BUILD files load py_binary and py_library from rules_python;
+# Bazel 4.2.3's native rules are all they need.
+py=$offline/rules_python
+mkdir -p "$py/python"
+cat > "$py/WORKSPACE" <<'W'
+workspace(name = "rules_python")
+W
+cat > "$py/BUILD" <<'W'
+W
+cat > "$py/python/BUILD" <<'W'
+W
+cat > "$py/python/defs.bzl" <<'W'
+"""Re-exports Bazel's native Python rules for Bazel 4.2.3."""
+
+py_binary = native.py_binary
+py_library = native.py_library
+py_runtime = native.py_runtime
+py_test = native.py_test
+W
+
 # --- remote_coverage_tools stub -------------------------------------------
 # Every test rule depends on @remote_coverage_tools, which Bazel downloads;
 # offline, a stub whose tools refuse to run lets `bazel test` work (coverage
@@ -183,11 +239,17 @@ tmp=$(mktemp "$frag.XXXXXX")
     "--override_repository=rules_java=/usr/share/bazel/rules/java" \
     "--override_repository=rules_cc=$cc" \
     "--override_repository=remote_coverage_tools=$cov" \
+    "--override_repository=rules_python=$py" \
     "--repo_env=MUSL_DYNAMIC_GO_SDK=/usr/lib/go-1.19"; do
     for cmd in build fetch query sync; do
       echo "$cmd $flag"
     done
   done
+  if [ -f "$rules_pkg/.unpacked" ]; then
+    for cmd in build fetch query sync; do
+      echo "$cmd --override_repository=rules_pkg=$rules_pkg"
+    done
+  fi
   # Where e2e/hello/build.sh finds the musl .debs (examples/c_hello).
   echo "build --action_env=MUSL_DYNAMIC_CACHE=$cache"
 } > "$tmp"

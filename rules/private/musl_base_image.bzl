@@ -15,8 +15,8 @@ Three actions, none with network access:
    packages and the new ones, as `apk add` on the base would, and the SBOM
    lists both.
 2. `OciImage`: `apkimage image` stacks the layers of `base`, then the apk
-   layer, then each of `tars` (in order), and writes the config and an OCI
-   image layout (a directory).
+   layer, then each of `tars` (in order; e.g. rules_pkg's `pkg_tar`), and
+   writes the config and an OCI image layout (a directory).
 3. `ApkSbom`: `apkimage sbom` writes an SPDX 2.3 JSON of the packages.
 
 The image's platform comes from the packages' architecture (or from `base`),
@@ -37,8 +37,8 @@ _ATTRS = {
         providers = [MuslImageInfo],
     ),
     "tars": attr.label_list(
-        doc = "Plain tar files (e.g. from `pkg_tar` or a genrule) appended as layers, in order, after the apk layer.",
-        allow_files = [".tar"],
+        doc = "Tar files appended as layers, in order, after the apk layer: each entry a file or a target whose default output is one tar, such as rules_pkg's `pkg_tar` or a genrule. Plain, gzip (`extension = \"tar.gz\"`, `.tgz`) and bzip2 tars are accepted, recognised by their content, not their name; each becomes its uncompressed tar, gzipped reproducibly. xz and zstd are refused. Entries are taken as they are: owners, modes and mtimes come from the tar (`pkg_tar` fixes them).",
+        allow_files = True,
     ),
     "accounts": attr.string_list(
         doc = "Users to add, each `name:uid:gid[:home[:shell]]`; a group `name` with `gid` is added too. E.g. `[\"nonroot:65532:65532:/home/nonroot\"]`. Needs `packages` (the accounts are written into the apk layer).",
@@ -122,7 +122,21 @@ def _sbom_action(ctx, meta):
     )
     return sbom
 
-def _image_action(ctx, row, base, layer):
+def _tar_files(ctx):
+    """Returns the one file of each `tars` entry, in order."""
+    files = []
+    for t in ctx.attr.tars:
+        got = t[DefaultInfo].files.to_list()
+        if len(got) != 1:
+            fail("tars: {} gives {} files ({}); each entry must be one tar file, e.g. a pkg_tar target or a .tar/.tar.gz file".format(
+                t.label,
+                len(got),
+                ", ".join([f.short_path for f in got]) or "none",
+            ))
+        files.append(got[0])
+    return files
+
+def _image_action(ctx, row, base, layer, tars):
     layout = ctx.actions.declare_directory(ctx.label.name + "/layout")
     config = ctx.actions.declare_file(ctx.label.name + "/config.json")
     digest = ctx.actions.declare_file(ctx.label.name + "/digest")
@@ -140,8 +154,8 @@ def _image_action(ctx, row, base, layer):
     if layer:
         args.add("--layer", layer)
         inputs.append(layer)
-    args.add_all(ctx.files.tars, before_each = "--tar")
-    inputs.extend(ctx.files.tars)
+    args.add_all(tars, before_each = "--tar")
+    inputs.extend(tars)
     args.add_all(["%s=%s" % (k, v) for k, v in ctx.attr.env.items()], before_each = "--env")
     if ctx.attr.user:
         args.add("--user", ctx.attr.user)
@@ -172,6 +186,7 @@ def _image_action(ctx, row, base, layer):
     return layout, config, digest
 
 def _musl_base_image_impl(ctx):
+    tars = _tar_files(ctx)
     pkgs = ctx.attr.packages[ApkPackagesInfo] if ctx.attr.packages else None
     base = ctx.attr.base[MuslImageInfo] if ctx.attr.base else None
     if not pkgs and not base:
@@ -190,7 +205,7 @@ def _musl_base_image_impl(ctx):
     if pkgs:
         layer, meta = _layer_action(ctx, pkgs, base.apk_layer if base else None)
         sbom = _sbom_action(ctx, meta)
-    layout, config, digest = _image_action(ctx, row, base, layer)
+    layout, config, digest = _image_action(ctx, row, base, layer, tars)
 
     groups = {
         "config": depset([config]),
