@@ -16,6 +16,7 @@ def _fake_image_impl(ctx):
         manifest_digest_file = digest,
         config = digest,
         layer = None,
+        apk_layer = None,
         sbom = None,
         arch = row.apk_arch,
         os = row.os,
