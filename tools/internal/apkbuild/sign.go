@@ -20,7 +20,7 @@ type Signer struct {
 	Alg     string // "RSA" (default, SHA-1), "RSA256" or "RSA512"
 }
 
-// GenerateKey returns a new RSA key (use 1024 bits in tests for speed).
+// GenerateKey returns a new RSA key (keyring refuses keys under 2048 bits).
 func GenerateKey(bits int) (*rsa.PrivateKey, error) {
 	k, err := rsa.GenerateKey(rand.Reader, bits)
 	if err != nil {

@@ -10,7 +10,7 @@ var testKeys struct {
 	keys map[int]*rsa.PrivateKey
 }
 
-// TestKey returns the n-th 1024-bit test key of this process, generating
+// TestKey returns the n-th 2048-bit test key (keyring.MinBits) of this process, generating
 // it on first use so a test binary pays for key generation once. Such keys
 // are for tests only. It returns nil if generation fails, which Build then
 // reports as a signer without a key.
@@ -20,7 +20,7 @@ func TestKey(n int) *rsa.PrivateKey {
 	if k, ok := testKeys.keys[n]; ok {
 		return k
 	}
-	k, err := GenerateKey(1024)
+	k, err := GenerateKey(2048)
 	if err != nil {
 		return nil
 	}

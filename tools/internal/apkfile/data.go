@@ -15,6 +15,7 @@ import (
 
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/keyring"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/pkginfo"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/safename"
 )
 
 // ChecksumRecord is the PAX record holding a file's hex SHA-1.
@@ -32,14 +33,16 @@ type Package struct {
 	SignedBy string        // key name whose signature verified; "" if unsigned
 	Scripts  []Script      // control member scripts, in file order
 
-	ms       *Members
-	data     io.Reader // decompressed data member
-	dataHash hash.Hash // SHA-256 of the compressed data member
-	tr       *tar.Reader
-	cur      *current
-	err      error // sticky: once failed, always failed
-	done     bool
-	files    int
+	ms        *Members
+	data      io.Reader // decompressed data member
+	dataHash  hash.Hash // SHA-256 of the compressed data member
+	tr        *tar.Reader
+	cur       *current
+	err       error // sticky: once failed, always failed
+	done      bool
+	files     int
+	yielded   int64 // content bytes the tar reader handed out, against maxExpand
+	maxExpand int64
 }
 
 // current is the entry Next last returned.
@@ -104,8 +107,19 @@ func (p *Package) next() (*tar.Header, error) {
 
 // check validates an entry header and prepares its checksum.
 func (p *Package) check(h *tar.Header) error {
+	if IsSparse(h) {
+		return ErrSparse
+	}
 	if err := checkName(h.Name, h.Typeflag == tar.TypeDir); err != nil {
 		return err
+	}
+	for _, id := range []struct {
+		what string
+		n    int
+	}{{"uid", h.Uid}, {"gid", h.Gid}} {
+		if reason := safename.ID(id.what, int64(id.n)); reason != "" {
+			return fmt.Errorf("%s; the package is hostile or damaged", reason)
+		}
 	}
 	want, has := h.PAXRecords[ChecksumRecord]
 	switch h.Typeflag {
@@ -180,6 +194,12 @@ func (p *Package) Read(b []byte) (int, error) {
 	n, err := p.tr.Read(b)
 	c.sum.Write(b[:n])
 	c.remain -= int64(n)
+	// Count what the tar reader yields, not only what gzip inflates: the
+	// two differ whenever the tar layer makes bytes up.
+	if p.yielded += int64(n); p.yielded > p.maxExpand {
+		p.err = p.dataErr(c.hdr.Name, &ExpandError{Limit: p.maxExpand})
+		return 0, p.err
+	}
 	if err == io.EOF && c.remain > 0 {
 		err = io.ErrUnexpectedEOF
 	}
@@ -235,6 +255,9 @@ func checkName(name string, dir bool) error {
 	}
 	if path.Clean(n) != n || n == "." {
 		return &NameError{Name: name, Reason: "not in canonical form (\".\", \"//\" or a trailing \"/\" on a non-directory)"}
+	}
+	if reason := safename.Path(n); reason != "" {
+		return &NameError{Name: name, Reason: reason}
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -36,10 +37,11 @@ var scriptNames = map[string]bool{
 	".pre-deinstall": true, ".post-deinstall": true, ".trigger": true,
 }
 
-// Limits on entries read into memory; real ones are a few KiB.
+// Limits on the members read into memory before the signature is checked,
+// all their entries together; real ones are a few KiB.
 const (
-	maxSignature = 64 << 10
-	maxControl   = 16 << 20
+	MaxSignatureMember = 64 << 10
+	MaxControlMember   = 4 << 20
 )
 
 // Open reads the signature and control members of a package from r,
@@ -48,6 +50,7 @@ const (
 // is the file name used in errors.
 func Open(r io.Reader, name string, kr *keyring.Keyring, opt Options) (*Package, error) {
 	p := &Package{Name: name, ms: NewMembers(r, opt.MaxExpand)}
+	p.maxExpand = p.ms.maxExpand
 	fail := func(member, entry string, err error) (*Package, error) {
 		return nil, &Error{File: name, Member: member, Entry: entry, Err: err}
 	}
@@ -60,7 +63,8 @@ func Open(r io.Reader, name string, kr *keyring.Keyring, opt Options) (*Package,
 	if err != nil {
 		return fail(MemberSignature, "", err)
 	}
-	tr := tar.NewReader(rd)
+	capped := newCapReader(rd, MemberSignature, MaxSignatureMember)
+	tr := tar.NewReader(capped)
 	h, err := tr.Next()
 	if err != nil {
 		return fail(MemberSignature, "", fmt.Errorf("reading first tar entry: %w", noEOF(err)))
@@ -73,10 +77,19 @@ func Open(r io.Reader, name string, kr *keyring.Keyring, opt Options) (*Package,
 		if sigs, err = readSignatures(tr, h); err != nil {
 			return fail(MemberSignature, "", err)
 		}
+		// Read no further for a key the keyring does not have.
+		if err := kr.CheckNamed(sigs); err != nil {
+			return fail(MemberSignature, "", err)
+		}
+		// Whatever follows the tar end counts against the member's cap.
+		if _, err := io.Copy(io.Discard, capped); err != nil {
+			return fail(MemberSignature, "", err)
+		}
 		control = keyring.NewDigester()
 		if rd, err = p.ms.Next(control); err != nil {
 			return fail(MemberControl, "", fmt.Errorf("missing or damaged: %w", noEOF(err)))
 		}
+		rd = newCapReader(rd, MemberControl, MaxControlMember)
 		tr = tar.NewReader(rd)
 		if h, err = tr.Next(); err != nil {
 			return fail(MemberControl, "", fmt.Errorf("reading first tar entry: %w", noEOF(err)))
@@ -85,6 +98,8 @@ func Open(r io.Reader, name string, kr *keyring.Keyring, opt Options) (*Package,
 		if !opt.AllowUnsigned {
 			return fail(MemberSignature, "", keyring.ErrUnsigned)
 		}
+		capped.retarget(MemberControl, MaxControlMember) // the first member is the control member
+		rd = capped
 	default:
 		return fail(MemberSignature, h.Name, fmt.Errorf("first entry is neither a .SIGN.* signature nor .PKGINFO: not an .apk"))
 	}
@@ -92,10 +107,11 @@ func Open(r io.Reader, name string, kr *keyring.Keyring, opt Options) (*Package,
 	if h.Name != ".PKGINFO" {
 		return fail(MemberControl, h.Name, fmt.Errorf("control member must start with .PKGINFO"))
 	}
-	rawInfo, err := readEntry(tr, h, maxControl)
+	rawInfo, err := readEntry(tr, h)
 	if err != nil {
 		return fail(MemberControl, h.Name, err)
 	}
+	seen := map[string]bool{}
 	for {
 		h, err = tr.Next()
 		if err == io.EOF {
@@ -107,7 +123,11 @@ func Open(r io.Reader, name string, kr *keyring.Keyring, opt Options) (*Package,
 		if !scriptNames[h.Name] {
 			return fail(MemberControl, h.Name, fmt.Errorf("unexpected control entry (want .PKGINFO and install scripts)"))
 		}
-		body, err := readEntry(tr, h, maxControl)
+		if seen[h.Name] {
+			return fail(MemberControl, h.Name, fmt.Errorf("repeated control entry: each install script appears once"))
+		}
+		seen[h.Name] = true
+		body, err := readEntry(tr, h)
 		if err != nil {
 			return fail(MemberControl, h.Name, err)
 		}
@@ -139,19 +159,24 @@ func Open(r io.Reader, name string, kr *keyring.Keyring, opt Options) (*Package,
 
 // readSignatures reads the signature member, h being its first entry.
 // Entries with algorithms this package does not know are skipped, as apk
-// does; anything not named .SIGN.* is an error.
+// does; anything not named .SIGN.* is an error, and so is a signature whose
+// key name is not a plain file name.
 func readSignatures(tr *tar.Reader, h *tar.Header) ([]keyring.Signature, error) {
 	var sigs []keyring.Signature
 	for {
 		if !strings.HasPrefix(h.Name, ".SIGN.") {
 			return nil, fmt.Errorf("entry %q: only .SIGN.* entries belong here", h.Name)
 		}
-		body, err := readEntry(tr, h, maxSignature)
+		body, err := readEntry(tr, h)
 		if err != nil {
 			return nil, fmt.Errorf("entry %q: %w", h.Name, err)
 		}
-		if alg, key, ok := keyring.ParseSignatureName(h.Name); ok {
+		alg, key, err := keyring.ParseSignatureName(h.Name)
+		switch {
+		case err == nil:
 			sigs = append(sigs, keyring.Signature{Alg: alg, KeyName: key, Sig: body})
+		case !errors.Is(err, keyring.ErrUnknownAlgorithm):
+			return nil, err
 		}
 		h, err = tr.Next()
 		if err == io.EOF {
@@ -167,12 +192,16 @@ func readSignatures(tr *tar.Reader, h *tar.Header) ([]keyring.Signature, error) 
 	return sigs, nil
 }
 
-func readEntry(tr *tar.Reader, h *tar.Header, limit int64) ([]byte, error) {
+// readEntry reads a regular entry of a member bounded by a capReader.
+func readEntry(tr *tar.Reader, h *tar.Header) ([]byte, error) {
+	if IsSparse(h) {
+		return nil, ErrSparse
+	}
 	if h.Typeflag != tar.TypeReg {
 		return nil, fmt.Errorf("not a regular file (type %q)", h.Typeflag)
 	}
-	if h.Size > limit {
-		return nil, fmt.Errorf("%d bytes, more than the %d allowed", h.Size, limit)
+	if h.Size > MaxControlMember {
+		return nil, fmt.Errorf("%d bytes, more than the %d a control or signature member may hold", h.Size, MaxControlMember)
 	}
 	b, err := io.ReadAll(tr)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/safename"
 )
 
 // maxLine bounds one APKINDEX line; long D: lists stay far below it.
@@ -165,9 +167,9 @@ func (r *Record) set(f byte, v string, lists *listArena) error {
 	case 'C':
 		r.Checksum = v
 	case 'P':
-		r.Name = v
+		r.Name, err = v, safename.Name(v)
 	case 'V':
-		r.Version = v
+		r.Version, err = v, safename.Version(v)
 	case 'A':
 		r.Arch = v
 	case 'S':

@@ -66,8 +66,8 @@ func FromFiles(paths []string) (*Keyring, error) {
 func FromPEM(keys map[string][]byte) (*Keyring, error) {
 	k := &Keyring{keys: make(map[string]*rsa.PublicKey, len(keys))}
 	for _, name := range sortedKeys(keys) {
-		if name == "" || strings.ContainsAny(name, "/\x00") {
-			return nil, fmt.Errorf("key name %q: must be a plain file name", name)
+		if err := CheckKeyName(name); err != nil {
+			return nil, err
 		}
 		pub, err := parsePEM(keys[name])
 		if err != nil {
@@ -78,7 +78,23 @@ func FromPEM(keys map[string][]byte) (*Keyring, error) {
 	return k, nil
 }
 
+// MinBits is the smallest RSA modulus accepted. Go's own minimum is off
+// for modules declaring go 1.19, so it is enforced here: a 512-bit key
+// can be factored in hours.
+const MinBits = 2048
+
 func parsePEM(data []byte) (*rsa.PublicKey, error) {
+	pub, err := parseRSA(data)
+	if err != nil {
+		return nil, err
+	}
+	if n := pub.N.BitLen(); n < MinBits {
+		return nil, fmt.Errorf("RSA key of %d bits is too weak: keys under %d bits are refused; use the repository's current signing key", n, MinBits)
+	}
+	return pub, nil
+}
+
+func parseRSA(data []byte) (*rsa.PublicKey, error) {
 	rest := data
 	for {
 		var block *pem.Block

@@ -19,17 +19,26 @@ var (
 	keys     [2]*rsa.PrivateKey
 )
 
-// testKeys generates two 1024-bit keys once per test binary.
+// testKeys generates two 2048-bit keys (the minimum) once per test binary.
 func testKeys(t *testing.T) [2]*rsa.PrivateKey {
 	keysOnce.Do(func() {
 		for i := range keys {
-			keys[i], _ = rsa.GenerateKey(rand.Reader, 1024)
+			keys[i], _ = rsa.GenerateKey(rand.Reader, MinBits)
 		}
 	})
 	if keys[1] == nil {
 		t.Fatal("key generation failed")
 	}
 	return keys
+}
+
+// weakKey generates a key below MinBits (go.mod's go 1.19 lets Go make one).
+func weakKey(t *testing.T, bits int) *rsa.PrivateKey {
+	k, err := rsa.GenerateKey(rand.Reader, bits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
 
 func pkixPEM(t *testing.T, k *rsa.PrivateKey) []byte {
@@ -88,7 +97,14 @@ func TestLoad(t *testing.T) {
 			_, err := FromPEM(map[string][]byte{"x.pub": pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: []byte{1, 2}})})
 			return err
 		}, "key x.pub: parsing PUBLIC KEY block"},
-		{"bad name", func() error { _, err := FromPEM(map[string][]byte{"a/b": pkixPEM(t, k[0])}); return err }, "must be a plain file name"},
+		{"bad name", func() error { _, err := FromPEM(map[string][]byte{"a/b": pkixPEM(t, k[0])}); return err }, `key name "a/b" is not a plain file name`},
+		{"dot-dot name", func() error { _, err := FromPEM(map[string][]byte{"..": pkixPEM(t, k[0])}); return err }, `key name ".." is not a plain file name`},
+		{"512-bit key", func() error { _, err := FromPEM(map[string][]byte{"w.pub": pkixPEM(t, weakKey(t, 512))}); return err },
+			"key w.pub: RSA key of 512 bits is too weak: keys under 2048 bits are refused"},
+		{"1024-bit PKCS#1 key", func() error {
+			_, err := FromPEM(map[string][]byte{"w.pub": pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: x509.MarshalPKCS1PublicKey(&weakKey(t, 1024).PublicKey)})})
+			return err
+		}, "key w.pub: RSA key of 1024 bits is too weak"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.run()
@@ -103,21 +119,33 @@ func TestParseSignatureName(t *testing.T) {
 	for _, tc := range []struct {
 		in       string
 		alg, key string
-		ok       bool
+		err      string // "" for success
+		unknown  bool   // the error is ErrUnknownAlgorithm
 	}{
-		{".SIGN.RSA.alpine-devel@lists.alpinelinux.org-6165ee59.rsa.pub", "RSA", "alpine-devel@lists.alpinelinux.org-6165ee59.rsa.pub", true},
-		{".SIGN.RSA256.k.rsa.pub", "RSA256", "k.rsa.pub", true},
-		{".SIGN.RSA512.k", "RSA512", "k", true},
-		{".SIGN.DSA.k", "", "", false},
-		{".SIGN.RSA.", "", "", false},
-		{".SIGN.RSA", "", "", false},
-		{".SIGN.RSA.a/b", "", "", false},
-		{".PKGINFO", "", "", false},
+		{in: ".SIGN.RSA.alpine-devel@lists.alpinelinux.org-6165ee59.rsa.pub", alg: "RSA", key: "alpine-devel@lists.alpinelinux.org-6165ee59.rsa.pub"},
+		{in: ".SIGN.RSA256.k.rsa.pub", alg: "RSA256", key: "k.rsa.pub"},
+		{in: ".SIGN.RSA512.k", alg: "RSA512", key: "k"},
+		{in: ".SIGN.DSA.k", err: `unknown signature algorithm "DSA"`, unknown: true},
+		{in: ".SIGN.RSA", err: `key name "" is not a plain file name`},
+		{in: ".SIGN.RSA.", err: `key name "" is not a plain file name`},
+		{in: ".SIGN.RSA.a/b", err: `signature entry ".SIGN.RSA.a/b": key name "a/b" is not a plain file name`},
+		{in: ".SIGN.RSA..", err: `key name "." is not a plain file name`},
+		{in: ".SIGN.RSA.k\nx", err: `key name "k\nx" is not a plain file name`},
+		{in: ".PKGINFO", err: `entry ".PKGINFO" is not a .SIGN.<ALG>.<key> signature`},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
-			alg, key, ok := ParseSignatureName(tc.in)
-			if alg != tc.alg || key != tc.key || ok != tc.ok {
-				t.Errorf("got (%q, %q, %v), want (%q, %q, %v)", alg, key, ok, tc.alg, tc.key, tc.ok)
+			alg, key, err := ParseSignatureName(tc.in)
+			if tc.err == "" {
+				if err != nil || alg != tc.alg || key != tc.key {
+					t.Errorf("got (%q, %q, %v), want (%q, %q)", alg, key, err, tc.alg, tc.key)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Fatalf("error %v, want %q", err, tc.err)
+			}
+			if errors.Is(err, ErrUnknownAlgorithm) != tc.unknown {
+				t.Errorf("errors.Is(ErrUnknownAlgorithm) = %v, want %v", !tc.unknown, tc.unknown)
 			}
 		})
 	}

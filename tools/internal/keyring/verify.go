@@ -29,23 +29,61 @@ type Signature struct {
 	Sig     []byte // raw PKCS#1 v1.5 signature
 }
 
+// ErrUnknownAlgorithm marks a ".SIGN.<ALG>.<keyfile>" entry whose algorithm
+// this package does not know; apk skips such entries, and so do readers.
+var ErrUnknownAlgorithm = errors.New("unknown signature algorithm")
+
 // ParseSignatureName splits a signature entry name ".SIGN.<ALG>.<keyfile>"
-// into its algorithm and key file name. ok is false for other names,
-// unknown algorithms and empty key names.
-func ParseSignatureName(entryName string) (alg, keyName string, ok bool) {
+// into its algorithm and key file name. It fails with ErrUnknownAlgorithm
+// (wrapped) for an algorithm other than RSA, RSA256 and RSA512, which a
+// reader skips, and with a plain error for anything else: a name that is
+// not a signature entry, or a key name that is not a plain file name.
+func ParseSignatureName(entryName string) (alg, keyName string, err error) {
 	rest := strings.TrimPrefix(entryName, ".SIGN.")
 	if len(rest) == len(entryName) {
-		return "", "", false
+		return "", "", fmt.Errorf("entry %q is not a .SIGN.<ALG>.<key> signature", entryName)
 	}
-	alg, keyName, found := strings.Cut(rest, ".")
-	if !found || keyName == "" || strings.ContainsAny(keyName, "/\x00") {
-		return "", "", false
-	}
+	alg, keyName, _ = strings.Cut(rest, ".")
 	switch alg {
 	case AlgRSA, AlgRSA256, AlgRSA512:
-		return alg, keyName, true
+	default:
+		return "", "", fmt.Errorf("signature entry %q: %w %q (known: RSA, RSA256, RSA512)", entryName, ErrUnknownAlgorithm, alg)
 	}
-	return "", "", false
+	if err := CheckKeyName(keyName); err != nil {
+		return "", "", fmt.Errorf("signature entry %q: %w; the file is damaged or hostile", entryName, err)
+	}
+	return alg, keyName, nil
+}
+
+// CheckKeyName accepts a key name that is a plain file name, as keys are
+// stored in /etc/apk/keys/<name> and in the lock.
+func CheckKeyName(name string) error {
+	bad := name == "" || name == "." || name == ".." || len(name) > 255 || strings.ContainsAny(name, "/\\")
+	for i := 0; i < len(name) && !bad; i++ {
+		bad = name[i] < ' ' || name[i] == 0x7f
+	}
+	if bad {
+		return fmt.Errorf("key name %q is not a plain file name (no '/', '\\', control characters, \".\" or \"..\")", name)
+	}
+	return nil
+}
+
+// CheckNamed fails with *UntrustedError unless some signature names a key
+// of the keyring (or ErrUnsigned if there are none). Readers call it before
+// reading the signed content, so an untrusted file costs no more than its
+// signature member.
+func (k *Keyring) CheckNamed(sigs []Signature) error {
+	if len(sigs) == 0 {
+		return ErrUnsigned
+	}
+	var names []string
+	for _, s := range sigs {
+		if k.Key(s.KeyName) != nil {
+			return nil
+		}
+		names = append(names, s.KeyName)
+	}
+	return &UntrustedError{SignedWith: names, Keyring: k.Names()}
 }
 
 // Digests are the digests of the signed bytes; a signature is checked
@@ -135,11 +173,7 @@ func (k *Keyring) Verify(sigs []Signature, d Digests) (string, error) {
 	if bad != nil {
 		return "", bad
 	}
-	var names []string
-	for _, s := range sigs {
-		names = append(names, s.KeyName)
-	}
-	return "", &UntrustedError{SignedWith: names, Keyring: k.Names()}
+	return "", k.CheckNamed(sigs)
 }
 
 func pick(alg string, d Digests) (crypto.Hash, []byte, error) {

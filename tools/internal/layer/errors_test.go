@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkbuild"
 )
 
 func TestRejects(t *testing.T) {
@@ -144,7 +146,67 @@ func TestRejects(t *testing.T) {
 			pkgs: func(t *testing.T) []Package {
 				return []Package{pkg(t, "a", "1", reg("lib/apk/db/installed", "fake"))}
 			},
-			want: "package a-1 ships /lib/apk/db/installed, which is the apk database the layer writes itself",
+			want: "package a-1 ships /lib/apk/db/installed, inside an apk database directory (lib/apk/db), which only the layer writes",
+		},
+		{
+			name: "nested apk database",
+			pkgs: func(t *testing.T) []Package {
+				return []Package{pkg(t, "a", "1", reg("usr/lib/apk/db/installed", "P:forged\n"))}
+			},
+			want: "package a-1 ships /usr/lib/apk/db/installed, inside an apk database directory (lib/apk/db), which only the layer writes: scanners would list its records",
+		},
+		{
+			name: "symlink in place of a nested apk database",
+			pkgs: func(t *testing.T) []Package {
+				return []Package{pkg(t, "a", "1", symlink("opt/lib/apk/db", "/tmp"))}
+			},
+			want: "package a-1 ships /opt/lib/apk/db, inside an apk database directory",
+		},
+		{
+			name:   "whiteout",
+			pkgs:   func(t *testing.T) []Package { return []Package{pkg(t, "a", "1", reg("etc/.wh.passwd", ""))} },
+			unsafe: &UnsafePathError{Package: "a-1", Path: "etc/.wh.passwd", Reason: `has a component starting with ".wh.", an OCI whiteout that would delete files of the image's lower layers`},
+		},
+		{
+			name:   "opaque whiteout directory",
+			pkgs:   func(t *testing.T) []Package { return []Package{pkg(t, "a", "1", dir("etc/.wh..wh..opq/"))} },
+			unsafe: &UnsafePathError{Package: "a-1", Path: "etc/.wh..wh..opq/", Reason: `has a component starting with ".wh.", an OCI whiteout that would delete files of the image's lower layers`},
+		},
+		{
+			name:   "line break in a name",
+			pkgs:   func(t *testing.T) []Package { return []Package{pkg(t, "a", "1", reg("etc/a\nb", ""))} },
+			unsafe: &UnsafePathError{Package: "a-1", Path: "etc/a\nb", Reason: "contains the control character 0x0a (a NUL byte, line break, ...)"},
+		},
+		{
+			name: "uid beyond 2^31-1",
+			pkgs: func(t *testing.T) []Package {
+				e := reg("etc/x", "1")
+				e.uid = 1 << 32
+				return []Package{pkg(t, "a", "1", e)}
+			},
+			unsafe: &UnsafePathError{Package: "a-1", Path: "etc/x", Reason: "has uid 4294967296, outside 0..2147483647"},
+		},
+		{
+			name: "PAX sparse file",
+			pkgs: func(t *testing.T) []Package {
+				b, err := apkbuild.SparseTar(apkbuild.SparsePAX, "big", 1<<62)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return []Package{pkgOf("a", "1", b)}
+			},
+			unsafe: &UnsafePathError{Package: "a-1", Path: "big", Reason: "is a sparse file"},
+		},
+		{
+			name: "GNU sparse file (type S)",
+			pkgs: func(t *testing.T) []Package {
+				b, err := apkbuild.SparseTar(apkbuild.SparseGNU, "big", 1<<62)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return []Package{pkgOf("a", "1", b)}
+			},
+			unsafe: &UnsafePathError{Package: "a-1", Path: "big", Reason: "is a sparse file"},
 		},
 		{
 			name: "read error names the package",

@@ -3,6 +3,8 @@ package layer
 import (
 	"path"
 	"strings"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/safename"
 )
 
 // cleanName turns a tar entry name into a key of the merged tree: relative
@@ -11,10 +13,6 @@ import (
 func cleanName(name string) (key, reason string) {
 	if name == "" {
 		return "", "has an empty name"
-	}
-	if strings.ContainsAny(name, "\x00\n") {
-		// A line break would also split the installed database's lines.
-		return "", "contains a NUL byte or a line break"
 	}
 	for strings.HasPrefix(name, "./") {
 		name = name[2:]
@@ -32,6 +30,9 @@ func cleanName(name string) (key, reason string) {
 	key = path.Clean(name)
 	if key == "." {
 		key = ""
+	}
+	if reason := safename.Path(key); reason != "" {
+		return "", reason
 	}
 	return key, ""
 }

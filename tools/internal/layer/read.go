@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkfile"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/safename"
 )
 
 // xattrPrefix marks the PAX records that carry extended attributes, the
@@ -41,8 +44,13 @@ func (t *tree) addEntry(owner int32, hdr *tar.Header, r io.Reader, sp spool) err
 	if reason != "" {
 		return unsafe(reason)
 	}
-	if hdr.Uid < 0 || hdr.Gid < 0 {
-		return unsafe("has a negative owner id")
+	for _, id := range []struct {
+		what string
+		n    int
+	}{{"uid", hdr.Uid}, {"gid", hdr.Gid}} {
+		if reason := safename.ID(id.what, int64(id.n)); reason != "" {
+			return unsafe(reason)
+		}
 	}
 	e := &entry{
 		typ:   hdr.Typeflag,
@@ -55,19 +63,21 @@ func (t *tree) addEntry(owner int32, hdr *tar.Header, r io.Reader, sp spool) err
 		}
 		return unsafe("names the root directory")
 	}
-	if e.typ != tar.TypeDir && (key+"/" == dbPrefix || strings.HasPrefix(key, dbPrefix)) {
-		return fmt.Errorf("layer: package %s ships /%s, which is the apk database the layer writes itself; drop the package",
+	if apkfile.IsSparse(hdr) {
+		// Holes expand without limit from a few header bytes; apk
+		// packages never use them.
+		return unsafe("is a sparse file")
+	}
+	if safename.ApkDatabase(key, e.typ == tar.TypeDir) {
+		// The layer writes /lib/apk/db itself; one anywhere else would be
+		// read by scanners (syft reads every **/lib/apk/db/installed).
+		return fmt.Errorf("layer: package %s ships /%s, inside an apk database directory (lib/apk/db), which only the layer writes: scanners would list its records as installed packages; drop the package",
 			t.label(owner), key)
 	}
 	switch e.typ {
 	case tar.TypeReg, tar.TypeCont:
 		if hdr.Size < 0 {
 			return unsafe("has a negative size")
-		}
-		if sparse(hdr) {
-			// Holes expand without limit from a few header bytes; apk
-			// packages never use them.
-			return unsafe("is a sparse file")
 		}
 		off, sum, err := sp.store(r, hdr.Size)
 		if err != nil {
@@ -127,15 +137,4 @@ func xattrs(hdr *tar.Header) map[string]string {
 		}
 	}
 	return m
-}
-
-// sparse reports a PAX-format GNU sparse file, which archive/tar presents
-// as a regular file whose holes read as zeros.
-func sparse(hdr *tar.Header) bool {
-	for k := range hdr.PAXRecords {
-		if strings.HasPrefix(k, "GNU.sparse.") {
-			return true
-		}
-	}
-	return false
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 )
 
 // Read reads and validates the lock file at path.
@@ -47,9 +48,12 @@ func Parse(b []byte) (*Lock, error) {
 	return &l, nil
 }
 
-// decodeStrict decodes one JSON value into v, rejecting unknown fields and
-// trailing data.
+// decodeStrict decodes one JSON value into v, rejecting unknown fields,
+// trailing data, repeated keys and keys in another case than the field's.
 func decodeStrict(b []byte, v interface{}) error {
+	if err := checkJSONKeys(b, reflect.TypeOf(v)); err != nil {
+		return err
+	}
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
 	if err := d.Decode(v); err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/keyring"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/safename"
 )
 
 // Validate checks everything a lock must hold before it is trusted or
@@ -117,8 +118,8 @@ func checkKeys(keys []Key) error {
 	}
 	seen := map[string]bool{}
 	for i, k := range keys {
-		if k.Name == "" || strings.ContainsAny(k.Name, "/\\\x00") || k.Name == "." || k.Name == ".." {
-			return fmt.Errorf("keyring[%d]: name %q must be a plain file name", i, k.Name)
+		if err := keyring.CheckKeyName(k.Name); err != nil {
+			return fmt.Errorf("keyring[%d]: %w", i, err)
 		}
 		if seen[k.Name] {
 			return fmt.Errorf("keyring: two keys are named %s; key names must be unique", k.Name)
@@ -168,8 +169,11 @@ func checkPackage(arch string, p Package, repos map[string]bool) error {
 			return fmt.Errorf("%s is missing", f.name)
 		}
 	}
-	if strings.ContainsAny(p.Name+p.Version, "/\\\x00") || strings.IndexFunc(p.Name+p.Version, isSpace) >= 0 {
-		return fmt.Errorf("name %q or version %q holds a slash or white space", p.Name, p.Version)
+	if err := safename.Name(p.Name); err != nil {
+		return err
+	}
+	if err := safename.Version(p.Version); err != nil {
+		return err
 	}
 	if p.Arch != arch && p.Arch != "noarch" {
 		return fmt.Errorf("arch %q is neither %s nor noarch", p.Arch, arch)

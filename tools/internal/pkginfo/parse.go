@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/safename"
 )
 
 // maxLine bounds one .PKGINFO line; real lines are well under 4 KiB.
@@ -79,9 +81,9 @@ func (info *Info) set(key, value string) error {
 	var err error
 	switch key {
 	case "pkgname":
-		info.Name = value
+		info.Name, err = value, safename.Name(value)
 	case "pkgver":
-		info.Version = value
+		info.Version, err = value, safename.Version(value)
 	case "pkgdesc":
 		info.Description = value
 	case "url":
@@ -110,15 +112,17 @@ func (info *Info) set(key, value string) error {
 		var n int64
 		n, err = nonNegative(value, 32)
 		info.ReplacesPriority = int(n)
+	// apk splits dependency lists on white space wherever they appear, as
+	// the index's D: line does: "depend = a b" is two atoms.
 	case "depend":
-		info.Depends = appendNonEmpty(info.Depends, value)
+		info.Depends = append(info.Depends, strings.Fields(value)...)
 	case "provides":
-		info.Provides = appendNonEmpty(info.Provides, value)
+		info.Provides = append(info.Provides, strings.Fields(value)...)
 	case "install_if":
 		// abuild writes install_if as one space-separated line.
 		info.InstallIf = append(info.InstallIf, strings.Fields(value)...)
 	case "replaces":
-		info.Replaces = appendNonEmpty(info.Replaces, value)
+		info.Replaces = append(info.Replaces, strings.Fields(value)...)
 	case "triggers":
 		// abuild writes triggers as one space-separated line of globs.
 		info.Triggers = append(info.Triggers, strings.Fields(value)...)
@@ -136,13 +140,6 @@ func nonNegative(s string, bits int) (int64, error) {
 		return 0, fmt.Errorf("value %q is not a non-negative %d-bit integer", clip(s), bits)
 	}
 	return n, nil
-}
-
-func appendNonEmpty(list []string, v string) []string {
-	if v == "" {
-		return list
-	}
-	return append(list, v)
 }
 
 func clip(s string) string {
