@@ -4,14 +4,9 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/flate"
-	"crypto"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha1"
 	"strings"
 	"testing"
 
-	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkbuild"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkfile"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkindex"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/lock/locktest"
@@ -71,17 +66,7 @@ func TestHostileGzipBomb(t *testing.T) {
 func TestHostileIndexBomb(t *testing.T) {
 	e := newHEnv(t)
 	member := hBomb(t, "APKINDEX", apkindex.MaxExpand)
-	sum := sha1.Sum(member)
-	sig, err := rsa.SignPKCS1v15(rand.Reader, e.repo.Signer.Key, crypto.SHA1, sum[:])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var st bytes.Buffer
-	tw := tar.NewWriter(&st)
-	tw.WriteHeader(&tar.Header{Name: ".SIGN.RSA." + locktest.KeyName, Mode: 0o644, Size: int64(len(sig)), Format: tar.FormatUSTAR})
-	tw.Write(sig)
-	tw.Flush() // no end blocks: the index member continues the tar
-	e.repo.Set("main/x86_64/APKINDEX.tar.gz", append(apkbuild.Gzip(st.Bytes()), member...))
+	e.repo.Set("main/x86_64/APKINDEX.tar.gz", e.hSignedIndex(t, locktest.KeyName, member))
 	code, msg := hRun(t, e.lockArgs(t, "", []string{"hello"})...)
 	e.wantFailure(t, code, msg, []string{"apkimage lock: x86_64: index " + e.URL + "/main/x86_64/APKINDEX.tar.gz: index member: ",
 		"expands past 536870912 bytes (gzip bomb or damaged file"}, nil)

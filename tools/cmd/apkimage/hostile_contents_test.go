@@ -8,9 +8,13 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkbuild"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkfile"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkindex"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/pkginfo"
 )
@@ -197,6 +201,71 @@ var contentCases = []contentCase{
 			return [][]byte{e.signed(t, hEvil("evil", files(apkbuild.File{Name: "lib/apk/db/installed", Body: []byte("P:nothing\n")})))}
 		},
 		layerWant: []string{`evil-1-r0`, "lib/apk/db/installed"}},
+	{name: "package forges a nested apk database",
+		apks: func(t *testing.T, e *hEnv) [][]byte {
+			return [][]byte{e.signed(t, hEvil("evil", files(apkbuild.File{Name: "usr/lib/apk/db/installed", Body: []byte("P:forged\nV:1\n")})))}
+		},
+		layerWant: []string{"layer: package evil-1-r0 ships /usr/lib/apk/db/installed, inside an apk database directory (lib/apk/db), which only the layer writes: scanners would list its records as installed packages; drop the package"}},
+	{name: "sparse file, PAX GNU.sparse records",
+		apks: func(t *testing.T, e *hEnv) [][]byte {
+			return [][]byte{e.withData(t, "evil", apkbuild.Gzip(hSparse(t, apkbuild.SparsePAX)))}
+		},
+		lockWant:  []string{`evil-1-r0.apk: data member: entry "big": sparse file (GNU sparse header): its holes would expand without bound`},
+		layerWant: []string{`evil-1-r0.apk: data member: entry "big": sparse file (GNU sparse header)`}},
+	{name: "sparse file, GNU type S",
+		apks: func(t *testing.T, e *hEnv) [][]byte {
+			return [][]byte{e.withData(t, "evil", apkbuild.Gzip(hSparse(t, apkbuild.SparseGNU)))}
+		},
+		lockWant:  []string{`evil-1-r0.apk: data member: entry "big": sparse file (GNU sparse header)`},
+		layerWant: []string{`evil-1-r0.apk: data member: entry "big": sparse file (GNU sparse header)`}},
+	{name: "OCI whiteout",
+		apks: func(t *testing.T, e *hEnv) [][]byte {
+			return [][]byte{e.signed(t, hEvil("evil", files(apkbuild.File{Name: "etc/.wh.passwd", Body: []byte{}})))}
+		},
+		lockWant:  []string{`evil-1-r0.apk: data member: entry "etc/.wh.passwd": unsafe entry name "etc/.wh.passwd": has a component starting with ".wh.", an OCI whiteout that would delete files of the image's lower layers`},
+		layerWant: []string{`entry "etc/.wh.passwd": unsafe entry name "etc/.wh.passwd": has a component starting with ".wh."`}},
+	{name: "OCI opaque whiteout",
+		apks: func(t *testing.T, e *hEnv) [][]byte {
+			return [][]byte{e.signed(t, hEvil("evil", files(apkbuild.File{Name: "etc/.wh..wh..opq", Body: []byte{}})))}
+		},
+		lockWant:  []string{`entry "etc/.wh..wh..opq": unsafe entry name "etc/.wh..wh..opq": has a component starting with ".wh."`},
+		layerWant: []string{`entry "etc/.wh..wh..opq": unsafe entry name "etc/.wh..wh..opq": has a component starting with ".wh."`}},
+	{name: "line break in a file name",
+		apks: func(t *testing.T, e *hEnv) [][]byte {
+			return [][]byte{e.signed(t, hEvil("evil", files(apkbuild.File{Name: "etc/a\nP:forged", Body: []byte("x")})))}
+		},
+		lockWant:  []string{`entry "etc/a\nP:forged": unsafe entry name "etc/a\nP:forged": contains the control character 0x0a`},
+		layerWant: []string{`entry "etc/a\nP:forged": unsafe entry name "etc/a\nP:forged": contains the control character 0x0a`}},
+	{name: "file name longer than 255 bytes",
+		apks: func(t *testing.T, e *hEnv) [][]byte {
+			return [][]byte{e.signed(t, hEvil("evil", files(apkbuild.File{Name: "etc/" + strings.Repeat("n", 256), Body: []byte("x")})))}
+		},
+		lockWant:  []string{`: has a component of 256 bytes, more than the 255 a file name may have`},
+		layerWant: []string{`: has a component of 256 bytes, more than the 255 a file name may have`}},
+	{name: "uid beyond 2^31-1",
+		apks: func(t *testing.T, e *hEnv) [][]byte {
+			return [][]byte{e.signed(t, hEvil("evil", files(apkbuild.File{Name: "etc/x", Body: []byte("x"), Uid: 1 << 32})))}
+		},
+		lockWant:  []string{`entry "etc/x": has uid 4294967296, outside 0..2147483647; the package is hostile or damaged`},
+		layerWant: []string{`entry "etc/x": has uid 4294967296, outside 0..2147483647`}},
+	{name: "install scripts past the control member cap",
+		apks: func(t *testing.T, e *hEnv) [][]byte {
+			s := hEvil("evil", nil)
+			s.Scripts = map[string][]byte{"post-install": bytes.Repeat([]byte("#"), apkfile.MaxControlMember)}
+			return [][]byte{e.signed(t, s)}
+		},
+		lockWant:  []string{"evil-1-r0.apk: control member: ", "the control member expands past 4194304 bytes, far more than any real one: the file is damaged or hostile"},
+		layerWant: []string{"evil-1-r0.apk: control member: ", "the control member expands past 4194304 bytes"}},
+}
+
+// hSparse is a data tar holding "big", a sparse file of 2^62 bytes.
+func hSparse(t *testing.T, form string) []byte {
+	t.Helper()
+	b, err := apkbuild.SparseTar(form, "big", 1<<62)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // TestHostileContents: signed packages whose contents are hostile, first
@@ -213,6 +282,19 @@ func TestHostileContents(t *testing.T) {
 					code, msg := hRun(t, e.lockArgs(t, "", []string{"evil"})...)
 					want := append([]string{"apkimage lock: x86_64: package evil-1-r0.apk from " + e.URL + "/main/x86_64/evil-1-r0.apk: "}, tc.lockWant...)
 					e.wantFailure(t, code, msg, append(want, "retry later or use another mirror"), nil)
+				})
+			}
+			if tc.lockWant != nil {
+				// verify reads packages through the same reader: it agrees.
+				t.Run("verify", func(t *testing.T) {
+					e := newHEnv(t)
+					apks := tc.apks(t, e)
+					path := filepath.Join(e.in, "evil-1-r0.apk")
+					if err := os.WriteFile(path, apks[len(apks)-1], 0o644); err != nil {
+						t.Fatal(err)
+					}
+					code, msg := hRun(t, "verify", "--key", e.keyFile(), path)
+					e.wantFailure(t, code, msg, append([]string{"apkimage verify: 1 of 1 packages failed verification:\n  " + e.in + "/"}, tc.lockWant...), nil)
 				})
 			}
 			t.Run("layer", func(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkbuild"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkindex"
@@ -34,7 +35,7 @@ type hEnv struct {
 	tmp  string // TMPDIR of the run: must hold nothing afterwards
 
 	mu     sync.Mutex
-	faults map[string]string // served path ("main/x86_64/x.apk") → 404, 500, reset, stall
+	faults map[string]string // served path ("main/x86_64/x.apk") → 404, 500, reset, stall, trickle
 	stop   chan struct{}
 }
 
@@ -86,6 +87,21 @@ func (e *hEnv) serve(w http.ResponseWriter, r *http.Request) {
 		buf.Flush()
 		conn.(*net.TCPConn).SetLinger(0) // RST, as a dying proxy would
 		conn.Close()
+	case kind == "trickle":
+		// One byte every 100 ms: never idle, far below the minimum rate.
+		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+		w.WriteHeader(http.StatusOK)
+		for i := range b {
+			w.Write(b[i : i+1])
+			w.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-e.stop:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
 	case kind == "stall":
 		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 		w.WriteHeader(http.StatusOK)

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkbuild"
@@ -27,6 +28,22 @@ func hEditRaw(t *testing.T, path string, edit func(m map[string]interface{})) {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// hEditText replaces the first old in the lock file's text with new: edits
+// that JSON encoders cannot make, such as a repeated key.
+func hEditText(t *testing.T, path, old, new string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), old) {
+		t.Fatalf("lock file has no %q", old)
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -89,6 +106,20 @@ func TestHostileLockFile(t *testing.T) {
 			},
 			layer: []string{"lock.json: ", `unknown field "sha265"; re-lock to recreate the lock file`},
 			check: []string{`unknown field "sha265"`}},
+		{name: "duplicate key",
+			edit: func(t *testing.T, e *hEnv, lockPath string, files []string) []string {
+				hEditText(t, lockPath, `"size": `, `"size": 1, "size": `)
+				return files
+			},
+			layer: []string{"lock.json: ", `key "size" appears twice (at architectures.x86_64.packages[0].size); JSON readers disagree on which value counts; re-lock to recreate the lock file`},
+			check: []string{`key "size" appears twice`}},
+		{name: "key differing from the schema only in case",
+			edit: func(t *testing.T, e *hEnv, lockPath string, files []string) []string {
+				hEditText(t, lockPath, `"sha256": `, `"SHA256": `)
+				return files
+			},
+			layer: []string{"lock.json: ", `key "SHA256" (at architectures.x86_64.packages[0].SHA256) differs from the field "sha256" only in case; field names are lower case; re-lock to recreate the lock file`},
+			check: []string{`key "SHA256" (at architectures.x86_64.packages[0].SHA256) differs from the field "sha256" only in case`}},
 		{name: "packages not in install order",
 			edit: func(t *testing.T, e *hEnv, lockPath string, files []string) []string {
 				hEditLock(t, lockPath, func(l *lock.Lock) {

@@ -35,6 +35,14 @@ func TestHostileNetwork(t *testing.T) {
 			return []string{"apkimage lock: x86_64: package hello-2.12-r1.apk: download failed from every URL tried: " + e.URL + "/" + pkg +
 				": stalled: no data for 1s after 0 bytes (2 attempts); check the URL and the network, or add a mirror"}
 		}},
+		{"package", pkg, "trickle", func(e *hEnv) []string {
+			return []string{"apkimage lock: x86_64: package hello-2.12-r1.apk: download failed from every URL tried: " + e.URL + "/" + pkg +
+				": too slow: ", " bytes in the last 1s after ", " bytes, below the minimum of 1024 bytes in 1s (2 attempts); check the URL and the network, or add a mirror"}
+		}},
+		{"index", index, "trickle", func(e *hEnv) []string {
+			return []string{"apkimage lock: x86_64: fetching the index of " + e.URL + "/main: download failed from every URL tried: " + e.URL + "/" + index +
+				": too slow: ", "below the minimum of 1024 bytes in 1s (2 attempts)"}
+		}},
 		{"index", index, "404", func(e *hEnv) []string {
 			return []string{"apkimage lock: architecture x86_64 is not in repository " + e.URL + "/main: " + e.URL + "/" + index +
 				" was not found; remove x86_64 from the architectures or fix the repository URL"}

@@ -27,7 +27,7 @@ func lockMain(args []string) error {
 	fs.SetOutput(os.Stderr)
 	config := fs.String("config", "", "lock configuration `CONFIG.json`: repositories, keyring, packages, architectures")
 	out := fs.String("out", "", "lock file `LOCK.json` to write (atomically; untouched on failure)")
-	timeout := fs.Duration("timeout", fetch.DefaultTimeout, "give up on a download after this long without progress")
+	timeout := fs.Duration("timeout", fetch.DefaultTimeout, "give up on a download attempt that brings less than 1 KiB/s over this long (or nothing at all)")
 	attempts := fs.Int("attempts", fetch.DefaultAttempts, "tries per URL on transient failures")
 	check := fs.Bool("check", false, "fetch nothing; fail if --out is missing, invalid or stale for --config")
 	fs.Usage = func() {
@@ -65,6 +65,10 @@ func lockMain(args []string) error {
 	c := &fetch.Client{Attempts: *attempts, Timeout: *timeout, MaxBytes: 2 << 30, Log: stderr}
 	l, err := lock.Create(ctx, *cfg, c, stderr)
 	if err != nil {
+		if ctx.Err() != nil {
+			// Create has removed its downloads; --out was never touched.
+			return fmt.Errorf("interrupted: nothing was written, %s is as it was", *out)
+		}
 		return err
 	}
 	if err := lock.Write(*out, l); err != nil {

@@ -4,6 +4,8 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"os"
@@ -212,6 +214,25 @@ func TestHostile(t *testing.T) {
 			member: "signature", target: new(*keyring.BadSignatureError)},
 		{name: "no datahash, unsigned", apk: regzip(t, good[ctrlOff:], 0, noDataHash), opt: apkfile.Options{AllowUnsigned: true},
 			member: "control", target: apkfile.ErrNoDataHash, msg: `entry ".PKGINFO"`},
+		{name: "sparse data entry, PAX", apk: withData(t, sparse(t, apkbuild.SparsePAX)), member: "data", target: apkfile.ErrSparse,
+			msg: `data member: entry "big": sparse file (GNU sparse header)`},
+		{name: "sparse data entry, type S", apk: withData(t, sparse(t, apkbuild.SparseGNU)), member: "data", target: apkfile.ErrSparse,
+			msg: `data member: entry "big": sparse file`},
+		{name: "whiteout", apk: withSpec(func(s *apkbuild.Spec) { s.Files = []apkbuild.File{{Name: "etc/.wh.passwd"}} }),
+			member: "data", target: new(*apkfile.NameError), msg: `has a component starting with ".wh."`},
+		{name: "line break in a name", apk: withSpec(func(s *apkbuild.Spec) { s.Files = []apkbuild.File{{Name: "a\nb", Body: []byte("x")}} }),
+			member: "data", target: new(*apkfile.NameError), msg: "control character 0x0a"},
+		{name: "gid out of range", apk: withSpec(func(s *apkbuild.Spec) { s.Files = []apkbuild.File{{Name: "x", Gid: -5}} }),
+			member: "data", msg: `entry "x": has gid -5, outside 0..2147483647`},
+		{name: "scripts past the control member cap", apk: withSpec(func(s *apkbuild.Spec) {
+			s.Scripts = map[string][]byte{"pre-install": make([]byte, apkfile.MaxControlMember/2), "post-install": make([]byte, apkfile.MaxControlMember/2)}
+		}), member: "control", target: new(*apkfile.MemberSizeError), msg: "the control member expands past 4194304 bytes"},
+		{name: "repeated script", apk: regzip(t, good, 1, repeatScript(t)), member: "control",
+			msg: `entry ".post-install": repeated control entry`},
+		{name: "untrusted key: nothing after the signature is read", apk: append(build(t, spec(), apkbuild.TestSigner(1, "other.rsa.pub"))[:ctrlOff], "not gzip"...),
+			member: "signature", target: new(*keyring.UntrustedError)},
+		{name: "signature names a path", apk: build(t, spec(), apkbuild.TestSigner(0, "keys/"+trustedName)), member: "signature",
+			msg: `signature entry ".SIGN.RSA.keys/trusted.rsa.pub": key name "keys/trusted.rsa.pub" is not a plain file name`},
 		{name: "trailing garbage", apk: append(append([]byte(nil), good...), 'x'), member: "data", target: apkfile.ErrTrailingData},
 		{name: "trailing member", apk: append(append([]byte(nil), good...), second...), member: "data", target: apkfile.ErrTrailingData},
 	}
@@ -244,6 +265,55 @@ func TestHostile(t *testing.T) {
 				t.Errorf("error %q does not contain %q", err, tc.msg)
 			}
 		})
+	}
+}
+
+// withData is a package signed by the trusted key whose data member is
+// tarball, gzipped, with a datahash that matches: only the content is hostile.
+func withData(t *testing.T, tarball []byte) []byte {
+	t.Helper()
+	gz := apkbuild.Gzip(tarball)
+	s := spec()
+	sum := sha256.Sum256(gz)
+	s.Info.DataHash = hex.EncodeToString(sum[:])
+	p, err := apkbuild.BuildParts(s, apkbuild.TestSigner(0, trustedName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Data = gz
+	return p.Bytes()
+}
+
+func sparse(t *testing.T, form string) []byte {
+	t.Helper()
+	b, err := apkbuild.SparseTar(form, "big", 1<<62)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// repeatScript rewrites a control tar with a .post-install entry twice.
+func repeatScript(t *testing.T) func([]byte) []byte {
+	return func(b []byte) []byte {
+		tr := tar.NewReader(bytes.NewReader(b))
+		var out bytes.Buffer
+		tw := tar.NewWriter(&out)
+		for {
+			h, err := tr.Next()
+			if err != nil {
+				break
+			}
+			body, _ := io.ReadAll(tr)
+			tw.WriteHeader(h)
+			tw.Write(body)
+		}
+		for i := 0; i < 2; i++ {
+			tw.WriteHeader(&tar.Header{Name: ".post-install", Mode: 0o755, Size: 2, Typeflag: tar.TypeReg})
+			tw.Write([]byte("#\n"))
+		}
+		tw.Close()
+		return out.Bytes()
 	}
 }
 

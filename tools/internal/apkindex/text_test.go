@@ -93,6 +93,9 @@ func TestParseErrors(t *testing.T) {
 		{"repeated", "P:a\nP:b\n", 2, "field P: repeated"},
 		{"no name", "P:a\nV:1\n\nV:2\nA:x86_64\n", 4, "APKINDEX line 4: record has no P: (name) or V: (version) field"},
 		{"no version at end", "P:a\n", 1, "no P: (name) or V:"},
+		{"name used as a path", "P:../../x\nV:1\n", 1, `APKINDEX line 1: field P: package name "../../x" contains ".."`},
+		{"name with a backslash", "P:a\\b\nV:1\n", 1, `contains '\\'`},
+		{"version with a control character", "P:a\nV:1\x01\n", 2, `field V: version "1\x01" contains white space, a control character`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse(strings.NewReader(tc.in))

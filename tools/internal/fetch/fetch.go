@@ -21,6 +21,10 @@ const (
 	DefaultAttempts = 3
 	DefaultTimeout  = 60 * time.Second
 	DefaultBackoff  = 500 * time.Millisecond
+	// DefaultMinRate is the slowest body accepted, in bytes per second,
+	// averaged over each Timeout: a mirror trickling a byte now and then
+	// must not hold a download open for ever.
+	DefaultMinRate = 1024
 )
 
 // Client downloads with retries and mirror fallback. The zero value is
@@ -36,6 +40,11 @@ type Client struct {
 	// idle timeout rather than a deadline so that a large package on a slow
 	// but working link is not cut off. Zero or less means DefaultTimeout.
 	Timeout time.Duration
+	// MinRate is the slowest body accepted: each Timeout-long stretch of
+	// the body must bring at least MinRate bytes per second of it. Zero
+	// means DefaultMinRate, negative means no minimum (only the idle
+	// timeout).
+	MinRate int64
 	// Backoff is the wait before the second attempt on a URL; it doubles
 	// after each further failure. Zero means DefaultBackoff, negative means
 	// no wait.

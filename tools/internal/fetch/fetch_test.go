@@ -76,6 +76,23 @@ func stall(w http.ResponseWriter, r *http.Request) {
 	<-r.Context().Done()
 }
 
+// trickle promises 100 bytes and sends one every 20 ms: progress that never
+// stalls, too slow to finish in reasonable time.
+func trickle(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Length", "100")
+	for i := 0; i < 100; i++ {
+		if _, err := w.Write([]byte{'x'}); err != nil {
+			return
+		}
+		w.(http.Flusher).Flush()
+		select {
+		case <-r.Context().Done():
+			return
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
 func newServer(t *testing.T, script ...http.HandlerFunc) (*server, string) {
 	s := &server{script: script}
 	ts := httptest.NewServer(s)
@@ -120,6 +137,13 @@ func TestGet(t *testing.T) {
 		{name: "stall forever", primary: []http.HandlerFunc{stall}, wantHits: []int{2},
 			wantErr:   []string{"stalled: no data for 100ms after 3 bytes (2 attempts)"},
 			clientMod: func(c *Client) { c.Attempts = 2; c.Timeout = 100 * time.Millisecond }},
+		{name: "trickle", primary: []http.HandlerFunc{trickle}, wantHits: []int{2},
+			wantErr:   []string{"too slow: ", " bytes in the last 200ms after ", "below the minimum of 204 bytes in 200ms (2 attempts)"},
+			clientMod: func(c *Client) { c.Attempts = 2; c.Timeout = 200 * time.Millisecond }},
+		{name: "trickle then mirror", primary: []http.HandlerFunc{trickle}, mirror: []http.HandlerFunc{body("fast")}, want: "fast",
+			wantHits: []int{1, 1}, clientMod: func(c *Client) { c.Attempts = 1; c.Timeout = 200 * time.Millisecond }},
+		{name: "trickle accepted without a minimum rate", primary: []http.HandlerFunc{trickle}, want: strings.Repeat("x", 100),
+			wantHits: []int{1}, clientMod: func(c *Client) { c.Timeout = 200 * time.Millisecond; c.MinRate = -1 }},
 		{name: "too large", primary: []http.HandlerFunc{body("0123456789")}, maxBytes: 4, wantHits: []int{1},
 			wantErr: []string{"Content-Length 10 is larger than the limit of 4 bytes (1 attempt)"}},
 		{name: "exactly the limit", primary: []http.HandlerFunc{body("0123")}, maxBytes: 4, want: "0123", wantHits: []int{1}},
@@ -281,5 +305,50 @@ func TestGetCancelled(t *testing.T) {
 func TestGetNoURL(t *testing.T) {
 	if _, err := testClient().Get(context.Background(), nil); err == nil || !strings.Contains(err.Error(), "no URL given") {
 		t.Fatalf("Get(nil) = %v", err)
+	}
+}
+
+// TestRedirects: redirects are followed between http(s) URLs, but not from
+// https down to http nor out of http(s).
+func TestRedirects(t *testing.T) {
+	plain := httptest.NewServer(http.HandlerFunc(body("plain")))
+	t.Cleanup(plain.Close)
+	var target string
+	tls := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/secure":
+			w.Write([]byte("secure"))
+		default:
+			http.Redirect(w, r, target, http.StatusFound)
+		}
+	}))
+	t.Cleanup(tls.Close)
+	for _, tc := range []struct {
+		name, to, want string
+		wantErr       []string
+	}{
+		{name: "https to https", to: tls.URL + "/secure", want: "secure"},
+		{name: "https to http", to: plain.URL + "/x",
+			wantErr: []string{"refusing the redirect from " + tls.URL + "/start to " + plain.URL + "/x: it would drop TLS; fix the URL or the server (1 attempt)"}},
+		{name: "https to file", to: "file:///etc/passwd",
+			wantErr: []string{"refusing the redirect to file:///etc/passwd: only http and https are followed (1 attempt)"}},
+		{name: "https to ftp", to: "ftp://example.invalid/x", wantErr: []string{"only http and https are followed"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			target = tc.to
+			c := testClient()
+			c.HTTP = tls.Client()
+			got, err := c.Get(context.Background(), []string{tls.URL + "/start"})
+			if tc.wantErr == nil {
+				if err != nil || string(got) != tc.want {
+					t.Fatalf("Get = %q, %v; want %q", got, err, tc.want)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("Get = %q, want an error", got)
+			}
+			checkErr(t, err, []string{tls.URL + "/start"}, tc.wantErr)
+		})
 	}
 }

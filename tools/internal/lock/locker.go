@@ -1,7 +1,6 @@
 package lock
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -108,12 +107,17 @@ func Create(ctx context.Context, cfg Config, c *fetch.Client, log io.Writer) (*L
 	return l, nil
 }
 
+// maxKeyBytes bounds a key download: a PEM public key is under 1 KiB.
+const maxKeyBytes = 64 << 10
+
 // fetchKeys downloads the keys; a key is named by its URL's base name.
 func fetchKeys(ctx context.Context, urls []string, c *fetch.Client) ([]Key, *keyring.Keyring, error) {
 	keys := make([]Key, 0, len(urls))
 	pems := map[string][]byte{}
+	kc := *c
+	kc.MaxBytes = maxKeyBytes
 	for _, u := range urls {
-		b, err := c.Get(ctx, []string{u})
+		b, err := kc.Get(ctx, []string{u})
 		if err != nil {
 			return nil, nil, fmt.Errorf("fetching key: %w", err)
 		}
@@ -143,9 +147,12 @@ type archLocker struct {
 }
 
 func (a *archLocker) lock(ctx context.Context, world []string) ([]Package, error) {
+	if err := os.MkdirAll(a.dir, 0o755); err != nil {
+		return nil, fmt.Errorf("%s: %w", a.arch, err)
+	}
 	var repos []resolve.Repository
-	for _, r := range a.repos {
-		idx, err := a.index(ctx, r)
+	for i, r := range a.repos {
+		idx, err := a.index(ctx, r, filepath.Join(a.dir, fmt.Sprintf("index-%d.tar.gz", i)))
 		if err != nil {
 			return nil, err
 		}
@@ -156,12 +163,11 @@ func (a *archLocker) lock(ctx context.Context, world []string) ([]Package, error
 		return nil, fmt.Errorf("%s: resolving %v: %w", a.arch, world, err)
 	}
 	fmt.Fprintf(a.log, "lock: %s: resolved %d packages\n", a.arch, len(sel))
-	if err := os.MkdirAll(a.dir, 0o755); err != nil {
-		return nil, fmt.Errorf("%s: %w", a.arch, err)
-	}
 	out := make([]Package, 0, len(sel))
-	for _, s := range sel {
-		p, err := a.pkg(ctx, a.repos[s.Repository], s.Record)
+	for i, s := range sel {
+		// Download to a name of our own: index records choose only the
+		// URL, never a path on this machine.
+		p, err := a.pkg(ctx, a.repos[s.Repository], s.Record, filepath.Join(a.dir, fmt.Sprintf("%d.apk", i)))
 		if err != nil {
 			return nil, err
 		}
@@ -178,9 +184,11 @@ func (a *archLocker) urls(r Repository, file string) []string {
 	return urls
 }
 
-func (a *archLocker) index(ctx context.Context, r Repository) (*apkindex.Index, error) {
+// index downloads a repository's index to path (streamed: the bytes are
+// not in memory before the signature is checked) and reads it.
+func (a *archLocker) index(ctx context.Context, r Repository, path string) (*apkindex.Index, error) {
 	urls := a.urls(r, "APKINDEX.tar.gz")
-	b, err := a.c.Get(ctx, urls)
+	_, err := a.c.GetToFile(ctx, urls, path)
 	if err != nil {
 		var fe *fetch.Error
 		if errors.As(err, &fe) && fe.NotFound() {
@@ -188,8 +196,17 @@ func (a *archLocker) index(ctx context.Context, r Repository) (*apkindex.Index, 
 		}
 		return nil, fmt.Errorf("%s: fetching the index of %s: %w", a.arch, r.URL, err)
 	}
-	idx, err := apkindex.Read(bytes.NewReader(b), urls[0], a.kr)
+	defer os.Remove(path)
+	f, err := openCtx(ctx, path)
 	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	idx, err := apkindex.Read(f, urls[0], a.kr)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, fmt.Errorf("%s: %w; check the keyring URLs against the repository's signing keys", a.arch, err)
 	}
 	return idx, nil
@@ -197,16 +214,18 @@ func (a *archLocker) index(ctx context.Context, r Repository) (*apkindex.Index, 
 
 // pkg downloads one selected package, verifies it in full against the
 // index record and returns its lock entry.
-func (a *archLocker) pkg(ctx context.Context, r Repository, rec apkindex.Record) (Package, error) {
+func (a *archLocker) pkg(ctx context.Context, r Repository, rec apkindex.Record, path string) (Package, error) {
 	file := rec.Name + "-" + rec.Version + ".apk"
 	urls := a.urls(r, file)
-	path := filepath.Join(a.dir, file)
 	res, err := a.c.GetToFile(ctx, urls, path)
 	if err != nil {
 		return Package{}, fmt.Errorf("%s: package %s: %w", a.arch, file, err)
 	}
 	defer os.Remove(path)
-	if err := a.verify(path, rec, res.Size); err != nil {
+	if err := a.verify(ctx, path, file, rec, res.Size); err != nil {
+		if ctx.Err() != nil {
+			return Package{}, ctx.Err()
+		}
 		return Package{}, fmt.Errorf("%s: package %s from %s: %w; the repository is inconsistent or the download was altered: retry later or use another mirror", a.arch, file, res.URL, err)
 	}
 	return Package{
@@ -221,19 +240,19 @@ func (a *archLocker) pkg(ctx context.Context, r Repository, rec apkindex.Record)
 	}, nil
 }
 
-func (a *archLocker) verify(path string, rec apkindex.Record, size int64) error {
+func (a *archLocker) verify(ctx context.Context, path, file string, rec apkindex.Record, size int64) error {
 	if rec.Arch != a.arch && rec.Arch != "noarch" {
 		return fmt.Errorf("the index says arch %q, want %s or noarch", rec.Arch, a.arch)
 	}
 	if rec.Size > 0 && rec.Size != size {
 		return fmt.Errorf("size %d differs from the index's %d", size, rec.Size)
 	}
-	f, err := os.Open(path)
+	f, err := openCtx(ctx, path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	p, err := apkfile.Open(f, filepath.Base(path), a.kr, apkfile.Options{})
+	p, err := apkfile.Open(f, file, a.kr, apkfile.Options{})
 	if err != nil {
 		return err
 	}
@@ -258,6 +277,28 @@ func (a *archLocker) verify(path string, rec apkindex.Record, size int64) error 
 		}
 	}
 	return nil
+}
+
+// ctxFile is a file whose reads fail once ctx ends, so that verifying a
+// large download stops at an interrupt.
+type ctxFile struct {
+	ctx context.Context
+	*os.File
+}
+
+func openCtx(ctx context.Context, path string) (*ctxFile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return &ctxFile{ctx: ctx, File: f}, nil
+}
+
+func (f *ctxFile) Read(p []byte) (int, error) {
+	if err := f.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return f.File.Read(p)
 }
 
 // syncWriter serialises progress lines from concurrent architectures.

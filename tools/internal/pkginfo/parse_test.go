@@ -60,6 +60,27 @@ func TestParse(t *testing.T) {
 	}
 }
 
+// TestDependsSplit: list keys split on white space wherever they appear,
+// as apk and the index's D: line do.
+func TestDependsSplit(t *testing.T) {
+	info, err := Parse(strings.NewReader("pkgname = a\npkgver = 1\ndepend = b  c>=2\ndepend = d\nprovides = p=1 q\nreplaces = r s\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		key       string
+		got, want []string
+	}{
+		{"depend", info.Depends, []string{"b", "c>=2", "d"}},
+		{"provides", info.Provides, []string{"p=1", "q"}},
+		{"replaces", info.Replaces, []string{"r", "s"}},
+	} {
+		if !reflect.DeepEqual(tc.got, tc.want) {
+			t.Errorf("%s = %q, want %q", tc.key, tc.got, tc.want)
+		}
+	}
+}
+
 func TestMarshal(t *testing.T) {
 	want := strings.Join(strings.Split(sample, "\n")[3:], "\n")
 	if got := string(sampleInfo.Marshal()); got != want {
@@ -85,6 +106,8 @@ func TestParseErrors(t *testing.T) {
 		{"repeated pkgname", "pkgname = a\npkgname = b\n", 2, `key "pkgname": repeated (first on line 1)`},
 		{"no pkgname", "pkgver = 1\n", 0, "has no pkgname"},
 		{"no pkgver", "pkgname = a\n", 0, "of a has no pkgver"},
+		{"name used as a path", "pkgname = ../x\n", 1, `key "pkgname": package name "../x" contains ".."`},
+		{"version with a slash", "pkgname = a\npkgver = 1/2\n", 2, `key "pkgver": version "1/2" contains '/'`},
 		{"long line", "pkgname = " + strings.Repeat("a", maxLine) + "\n", 0, "token too long"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
