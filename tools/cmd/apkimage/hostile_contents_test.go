@@ -144,6 +144,18 @@ var contentCases = []contentCase{
 			return [][]byte{e.signed(t, hEvil("evil", files(apkbuild.File{Name: "usr/x", Type: tar.TypeSymlink, Linkname: "../../../etc"})))}
 		},
 		layerWant: []string{`layer: package evil-1-r0: entry "usr/x" is a symlink to "../../../etc", outside the root`}},
+	{name: "symlink chain out of the root",
+		apks: func(t *testing.T, e *hEnv) [][]byte {
+			return [][]byte{e.signed(t, hEvil("evil", files(apkbuild.File{Name: "x", Type: tar.TypeSymlink, Linkname: "."},
+				apkbuild.File{Name: "y", Type: tar.TypeSymlink, Linkname: "x/x/../../etc"})))}
+		},
+		layerWant: []string{`layer: package evil-1-r0: entry "y" is a symlink to "x/x/../../etc", which climbs above the root through the symlink /x; the package is hostile or broken, do not install it`}},
+	{name: "symlink chain across packages",
+		apks: func(t *testing.T, e *hEnv) [][]byte {
+			return [][]byte{e.signed(t, hEvil("a", files(apkbuild.File{Name: "usr/y", Type: tar.TypeSymlink, Linkname: "d/../../etc"}))),
+				e.signed(t, hEvil("evil", files(apkbuild.File{Name: "usr/d", Type: tar.TypeSymlink, Linkname: "/"})))}
+		},
+		layerWant: []string{`layer: package a-1-r0: entry "usr/y" is a symlink to "d/../../etc", which climbs above the root through the symlink /usr/d`}},
 	{name: "hardlink out of the root",
 		apks: func(t *testing.T, e *hEnv) [][]byte {
 			return [][]byte{e.signed(t, hEvil("evil", files(apkbuild.File{Name: "x", Type: tar.TypeLink, Linkname: "../etc/shadow"})))}

@@ -325,7 +325,7 @@ func TestRedirects(t *testing.T) {
 	t.Cleanup(tls.Close)
 	for _, tc := range []struct {
 		name, to, want string
-		wantErr       []string
+		wantErr        []string
 	}{
 		{name: "https to https", to: tls.URL + "/secure", want: "secure"},
 		{name: "https to http", to: plain.URL + "/x",

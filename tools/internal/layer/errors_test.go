@@ -115,6 +115,34 @@ func TestRejects(t *testing.T) {
 			unsafe: &UnsafePathError{Package: "a-1", Path: "a/b", Reason: `is a symlink to "/usr/../../x", outside the root`},
 		},
 		{
+			name: "symlink chain through x -> .",
+			pkgs: func(t *testing.T) []Package {
+				return []Package{pkg(t, "a", "1", symlink("x", "."), symlink("y", "x/x/../../etc"))}
+			},
+			unsafe: &UnsafePathError{Package: "a-1", Path: "y", Reason: `is a symlink to "x/x/../../etc", which climbs above the root through the symlink /x`},
+		},
+		{
+			name: "symlink chain across packages, the harmless-looking link first",
+			pkgs: func(t *testing.T) []Package {
+				return []Package{pkg(t, "a", "1", dir("usr/"), symlink("usr/y", "d/../../x")), pkg(t, "b", "2", symlink("usr/d", "/"))}
+			},
+			unsafe: &UnsafePathError{Package: "a-1", Path: "usr/y", Reason: `is a symlink to "d/../../x", which climbs above the root through the symlink /usr/d`},
+		},
+		{
+			name: "symlink chain in a subdirectory",
+			pkgs: func(t *testing.T) []Package {
+				return []Package{pkg(t, "a", "1", dir("a/"), dir("a/b/"), symlink("a/b/up", ".."), symlink("a/b/e", "up/up/../../../x"))}
+			},
+			unsafe: &UnsafePathError{Package: "a-1", Path: "a/b/e", Reason: `is a symlink to "up/up/../../../x", which climbs above the root through the symlink /a/b/up`},
+		},
+		{
+			name: "symlink loop",
+			pkgs: func(t *testing.T) []Package {
+				return []Package{pkg(t, "a", "1", symlink("p", "q"), symlink("q", "p"))}
+			},
+			unsafe: &UnsafePathError{Package: "a-1", Path: "p", Reason: `is a symlink to "q", which passes through more than 40 symlinks (a loop or a chain; the kernel gives up there too)`},
+		},
+		{
 			name:   "hardlink to nothing",
 			pkgs:   func(t *testing.T) []Package { return []Package{pkg(t, "a", "1", hardlink("bin/y", "bin/x"))} },
 			unsafe: &UnsafePathError{Package: "a-1", Path: "bin/y", Reason: `is a hardlink to "bin/x", which is not an earlier regular file of the layer`},

@@ -116,6 +116,9 @@ func Write(w io.Writer, pkgs []Package, opt Options) (res *Result, err error) {
 			return nil, err
 		}
 	}
+	if err := t.checkSymlinks(); err != nil {
+		return nil, err
+	}
 	if err := sp.finish(); err != nil {
 		return nil, err
 	}
