@@ -83,12 +83,7 @@ func hLyingSize(t *testing.T, tarball []byte, name string, size int64) []byte {
 			continue
 		}
 		copy(blk[124:136], fmt.Sprintf("%011o\x00", size))
-		copy(blk[148:156], "        ")
-		var sum int64
-		for _, c := range blk {
-			sum += int64(c)
-		}
-		copy(blk[148:156], fmt.Sprintf("%06o\x00 ", sum))
+		apkbuild.SetHeaderChecksum(blk)
 		return out
 	}
 	t.Fatalf("no USTAR header for %s", name)
@@ -220,13 +215,13 @@ var contentCases = []contentCase{
 		layerWant: []string{"layer: package evil-1-r0 ships /usr/lib/apk/db/installed, inside an apk database directory (lib/apk/db), which only the layer writes: scanners would list its records as installed packages; drop the package"}},
 	{name: "sparse file, PAX GNU.sparse records",
 		apks: func(t *testing.T, e *hEnv) [][]byte {
-			return [][]byte{e.withData(t, "evil", apkbuild.Gzip(hSparse(t, apkbuild.SparsePAX)))}
+			return [][]byte{e.withData(t, "evil", apkbuild.Gzip(apkbuild.SparseTar(apkbuild.SparsePAX, "big", 1<<62)))}
 		},
 		lockWant:  []string{`evil-1-r0.apk: data member: entry "big": sparse file (GNU sparse header): its holes would expand without bound`},
 		layerWant: []string{`evil-1-r0.apk: data member: entry "big": sparse file (GNU sparse header)`}},
 	{name: "sparse file, GNU type S",
 		apks: func(t *testing.T, e *hEnv) [][]byte {
-			return [][]byte{e.withData(t, "evil", apkbuild.Gzip(hSparse(t, apkbuild.SparseGNU)))}
+			return [][]byte{e.withData(t, "evil", apkbuild.Gzip(apkbuild.SparseTar(apkbuild.SparseGNU, "big", 1<<62)))}
 		},
 		lockWant:  []string{`evil-1-r0.apk: data member: entry "big": sparse file (GNU sparse header)`},
 		layerWant: []string{`evil-1-r0.apk: data member: entry "big": sparse file (GNU sparse header)`}},
@@ -268,16 +263,6 @@ var contentCases = []contentCase{
 		},
 		lockWant:  []string{"evil-1-r0.apk: control member: ", "the control member expands past 4194304 bytes, far more than any real one: the file is damaged or hostile"},
 		layerWant: []string{"evil-1-r0.apk: control member: ", "the control member expands past 4194304 bytes"}},
-}
-
-// hSparse is a data tar holding "big", a sparse file of 2^62 bytes.
-func hSparse(t *testing.T, form string) []byte {
-	t.Helper()
-	b, err := apkbuild.SparseTar(form, "big", 1<<62)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // TestHostileContents: signed packages whose contents are hostile, first

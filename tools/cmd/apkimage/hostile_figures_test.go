@@ -39,11 +39,11 @@ func TestHostileFigures(t *testing.T) {
 	}
 	for _, f := range []figure{
 		{"sparse data entry of 2^62 bytes (PAX), lock", func(t *testing.T, e *hEnv) ([]string, int) {
-			apk := e.withData(t, "evil", apkbuild.Gzip(hSparse(t, apkbuild.SparsePAX)))
+			apk := e.withData(t, "evil", apkbuild.Gzip(apkbuild.SparseTar(apkbuild.SparsePAX, "big", 1<<62)))
 			return lockOf(e, t, apk), len(apk)
 		}},
 		{"sparse data entry of 2^62 bytes (type S), layer", func(t *testing.T, e *hEnv) ([]string, int) {
-			apk := e.withData(t, "evil", apkbuild.Gzip(hSparse(t, apkbuild.SparseGNU)))
+			apk := e.withData(t, "evil", apkbuild.Gzip(apkbuild.SparseTar(apkbuild.SparseGNU, "big", 1<<62)))
 			lockPath, files := e.pin(t, "x86_64", apk)
 			return e.layerArgs(lockPath, "x86_64", files), len(apk)
 		}},

@@ -15,8 +15,9 @@ const (
 )
 
 // SparseTar returns an uncompressed tar holding one sparse file in the
-// given form (SparsePAX or SparseGNU), with the end-of-archive blocks.
-func SparseTar(form, name string, size int64) ([]byte, error) {
+// given form (SparsePAX or SparseGNU; nil for another), with the
+// end-of-archive blocks.
+func SparseTar(form, name string, size int64) []byte {
 	var b bytes.Buffer
 	switch form {
 	case SparsePAX:
@@ -39,10 +40,10 @@ func SparseTar(form, name string, size int64) ([]byte, error) {
 		}))
 		b.Write(pad([]byte{'x'}))
 	default:
-		return nil, fmt.Errorf("apkbuild: unknown sparse form %q", form)
+		return nil
 	}
 	b.Write(make([]byte, 1024))
-	return b.Bytes(), nil
+	return b.Bytes()
 }
 
 func paxRecord(k, v string) string {
@@ -71,13 +72,19 @@ func header(name string, typ byte, size int64, edit func([]byte)) []byte {
 	if edit != nil {
 		edit(h)
 	}
+	SetHeaderChecksum(h)
+	return h
+}
+
+// SetHeaderChecksum recomputes the checksum of a 512-byte tar header block
+// after its fields were edited, so the block stays a valid header.
+func SetHeaderChecksum(h []byte) {
 	copy(h[148:156], "        ")
 	var sum int64
-	for _, c := range h {
+	for _, c := range h[:512] {
 		sum += int64(c)
 	}
 	copy(h[148:156], fmt.Sprintf("%06o\x00 ", sum))
-	return h
 }
 
 func octal(field []byte, n int64) {

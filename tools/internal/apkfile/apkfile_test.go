@@ -214,9 +214,9 @@ func TestHostile(t *testing.T) {
 			member: "signature", target: new(*keyring.BadSignatureError)},
 		{name: "no datahash, unsigned", apk: regzip(t, good[ctrlOff:], 0, noDataHash), opt: apkfile.Options{AllowUnsigned: true},
 			member: "control", target: apkfile.ErrNoDataHash, msg: `entry ".PKGINFO"`},
-		{name: "sparse data entry, PAX", apk: withData(t, sparse(t, apkbuild.SparsePAX)), member: "data", target: apkfile.ErrSparse,
+		{name: "sparse data entry, PAX", apk: withData(t, apkbuild.SparseTar(apkbuild.SparsePAX, "big", 1<<62)), member: "data", target: apkfile.ErrSparse,
 			msg: `data member: entry "big": sparse file (GNU sparse header)`},
-		{name: "sparse data entry, type S", apk: withData(t, sparse(t, apkbuild.SparseGNU)), member: "data", target: apkfile.ErrSparse,
+		{name: "sparse data entry, type S", apk: withData(t, apkbuild.SparseTar(apkbuild.SparseGNU, "big", 1<<62)), member: "data", target: apkfile.ErrSparse,
 			msg: `data member: entry "big": sparse file`},
 		{name: "whiteout", apk: withSpec(func(s *apkbuild.Spec) { s.Files = []apkbuild.File{{Name: "etc/.wh.passwd"}} }),
 			member: "data", target: new(*apkfile.NameError), msg: `has a component starting with ".wh."`},
@@ -282,15 +282,6 @@ func withData(t *testing.T, tarball []byte) []byte {
 	}
 	p.Data = gz
 	return p.Bytes()
-}
-
-func sparse(t *testing.T, form string) []byte {
-	t.Helper()
-	b, err := apkbuild.SparseTar(form, "big", 1<<62)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // repeatScript rewrites a control tar with a .post-install entry twice.

@@ -195,6 +195,22 @@ func TestGet(t *testing.T) {
 	}
 }
 
+// checkGet asserts Get's result: want without error, or (wantErr set) an
+// error that checkErr accepts.
+func checkGet(t *testing.T, got []byte, err error, want string, urls, wantErr []string) {
+	t.Helper()
+	if wantErr == nil {
+		if err != nil || string(got) != want {
+			t.Fatalf("Get = %q, %v; want %q", got, err, want)
+		}
+		return
+	}
+	if err == nil {
+		t.Fatalf("Get = %q, want an error", got)
+	}
+	checkErr(t, err, urls, wantErr)
+}
+
 // checkErr asserts err names every URL and holds want in order.
 func checkErr(t *testing.T, err error, urls []string, want []string) {
 	t.Helper()
@@ -235,16 +251,7 @@ func TestGetFile(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := testClient().Get(context.Background(), tc.urls)
-			if tc.wantErr == nil {
-				if err != nil || string(got) != tc.want {
-					t.Fatalf("Get = %q, %v; want %q", got, err, tc.want)
-				}
-				return
-			}
-			if err == nil {
-				t.Fatalf("Get = %q, want an error", got)
-			}
-			checkErr(t, err, tc.urls, tc.wantErr)
+			checkGet(t, got, err, tc.want, tc.urls, tc.wantErr)
 		})
 	}
 }
@@ -339,16 +346,7 @@ func TestRedirects(t *testing.T) {
 			c := testClient()
 			c.HTTP = tls.Client()
 			got, err := c.Get(context.Background(), []string{tls.URL + "/start"})
-			if tc.wantErr == nil {
-				if err != nil || string(got) != tc.want {
-					t.Fatalf("Get = %q, %v; want %q", got, err, tc.want)
-				}
-				return
-			}
-			if err == nil {
-				t.Fatalf("Get = %q, want an error", got)
-			}
-			checkErr(t, err, []string{tls.URL + "/start"}, tc.wantErr)
+			checkGet(t, got, err, tc.want, []string{tls.URL + "/start"}, tc.wantErr)
 		})
 	}
 }
