@@ -201,7 +201,7 @@ func walk(member io.Reader, f func(h *tar.Header, body io.Reader) error) (found 
 		switch {
 		case apkfile.IsSparse(h):
 			return false, fmt.Errorf("index member: %s: %w", h.Name, apkfile.ErrSparse)
-		case h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeRegA:
+		case h.Typeflag != tar.TypeReg:
 			return false, fmt.Errorf("index member: %s is not a regular file (tar type %q); the index is damaged or hostile", h.Name, h.Typeflag)
 		case seen[h.Name]:
 			return false, fmt.Errorf("index member: %s appears twice; an index has one, so this one is damaged or hostile", h.Name)
@@ -239,7 +239,7 @@ func readSignatures(member io.Reader) ([]keyring.Signature, error) {
 		if !strings.HasPrefix(h.Name, ".SIGN.") {
 			return nil, fmt.Errorf("entry %q where a .SIGN.* signature was expected: %w", h.Name, keyring.ErrUnsigned)
 		}
-		if apkfile.IsSparse(h) || h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeRegA {
+		if apkfile.IsSparse(h) || h.Typeflag != tar.TypeReg {
 			return nil, fmt.Errorf("entry %q is not a plain regular file", h.Name)
 		}
 		b, err := io.ReadAll(tr)
