@@ -1,0 +1,185 @@
+package provenance
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/lock"
+)
+
+// Type URIs of the documents written here.
+const (
+	StatementType = "https://in-toto.io/Statement/v1"
+	PredicateType = "https://slsa.dev/provenance/v1"
+	// BuildType names how the rule set builds: a lock's packages verified
+	// and merged into one layer per platform.
+	BuildType = "https://github.com/musl-dynamic/musl-dynamic/buildtypes/apk-lock/v1"
+	// BuilderID is the rule set; its version goes in builder.version.
+	BuilderID = "https://github.com/musl-dynamic/musl-dynamic"
+)
+
+// Input is what the build knows about one image or index.
+type Input struct {
+	Target   string    // Bazel label of the image or index, e.g. //e2e:musl_dynamic
+	Version  string    // the rule set's version (rules/private/version.bzl)
+	Arches   []string  // apk architectures the image covers; each must be in the lock
+	Lock     []byte    // the lock file's exact bytes
+	LockName string    // the lock's name as the user knows it, e.g. e2e/bundled.lock.json
+	Subject  []Subject // what the statement is about; may be empty for a predicate only
+}
+
+// Subject is one artifact the statement covers, by digest.
+type Subject struct {
+	Name   string            `json:"name"`
+	Digest map[string]string `json:"digest"`
+}
+
+// Statement is an in-toto v1 statement carrying a SLSA v1 predicate.
+type Statement struct {
+	Type          string    `json:"_type"`
+	Subject       []Subject `json:"subject"`
+	PredicateType string    `json:"predicateType"`
+	Predicate     Predicate `json:"predicate"`
+}
+
+// Predicate is SLSA provenance v1.
+type Predicate struct {
+	BuildDefinition BuildDefinition `json:"buildDefinition"`
+	RunDetails      RunDetails      `json:"runDetails"`
+}
+
+// BuildDefinition says what was built from what.
+type BuildDefinition struct {
+	BuildType            string               `json:"buildType"`
+	ExternalParameters   ExternalParameters   `json:"externalParameters"`
+	ResolvedDependencies []ResourceDescriptor `json:"resolvedDependencies"`
+}
+
+// ExternalParameters are the user's choices: the target and its platforms.
+type ExternalParameters struct {
+	Target        string   `json:"target"`
+	Architectures []string `json:"architectures"`
+	Lock          string   `json:"lock"`
+}
+
+// ResourceDescriptor is one input artifact.
+type ResourceDescriptor struct {
+	Name        string            `json:"name"`
+	URI         string            `json:"uri,omitempty"`
+	Digest      map[string]string `json:"digest"`
+	Annotations map[string]string `json:"annotations,omitempty"`
+}
+
+// RunDetails names the builder. There is no metadata: start and finish
+// times or an invocation id would make the bytes differ on every build.
+type RunDetails struct {
+	Builder Builder `json:"builder"`
+}
+
+// Builder is the rule set at a version.
+type Builder struct {
+	ID      string            `json:"id"`
+	Version map[string]string `json:"version"`
+}
+
+var (
+	hexSHA256 = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	// A version as MODULE.bazel spells one; no spaces or quotes.
+	versionRE = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z.+_-]*$`)
+)
+
+// Build returns the predicate for in, or an error naming what is missing.
+func Build(in Input) (Predicate, error) {
+	if in.Target == "" {
+		return Predicate{}, fmt.Errorf("no target label: the provenance must name what was built")
+	}
+	if !versionRE.MatchString(in.Version) {
+		return Predicate{}, fmt.Errorf("rule set version %q is not a version (want e.g. 0.1.0)", in.Version)
+	}
+	if len(in.Arches) == 0 {
+		return Predicate{}, fmt.Errorf("%s: no architectures given", in.Target)
+	}
+	l, err := lock.Parse(in.Lock)
+	if err != nil {
+		return Predicate{}, fmt.Errorf("lock %s: %w", in.LockName, err)
+	}
+	arches := append([]string(nil), in.Arches...)
+	sort.Strings(arches)
+	sum := sha256.Sum256(in.Lock)
+	deps := []ResourceDescriptor{{
+		Name:   in.LockName,
+		Digest: map[string]string{"sha256": hex.EncodeToString(sum[:])},
+	}}
+	for i, a := range arches {
+		if i > 0 && arches[i-1] == a {
+			return Predicate{}, fmt.Errorf("%s: architecture %s given twice", in.Target, a)
+		}
+		locked, ok := l.Architectures[a]
+		if !ok {
+			return Predicate{}, fmt.Errorf("lock %s has no architecture %s, which %s is built for: re-lock with it", in.LockName, a, in.Target)
+		}
+		for _, p := range locked.Packages {
+			if !hexSHA256.MatchString(p.SHA256) {
+				return Predicate{}, fmt.Errorf("lock %s: %s %s (%s) has no valid sha256 %q: re-lock", in.LockName, p.Name, p.Version, a, p.SHA256)
+			}
+			deps = append(deps, ResourceDescriptor{
+				Name:   p.FileName(),
+				URI:    p.URL,
+				Digest: map[string]string{"sha256": p.SHA256},
+				Annotations: map[string]string{
+					"apk.arch":     a,
+					"apk.checksum": p.Checksum,
+					"apk.name":     p.Name,
+					"apk.version":  p.Version,
+				},
+			})
+		}
+	}
+	return Predicate{
+		BuildDefinition: BuildDefinition{
+			BuildType: BuildType,
+			ExternalParameters: ExternalParameters{
+				Target:        in.Target,
+				Architectures: arches,
+				Lock:          in.LockName,
+			},
+			ResolvedDependencies: deps,
+		},
+		RunDetails: RunDetails{Builder: Builder{
+			ID:      BuilderID,
+			Version: map[string]string{"musl-dynamic": in.Version},
+		}},
+	}, nil
+}
+
+// NewStatement wraps p in an in-toto statement about subjects, each with a
+// sha256 digest.
+func NewStatement(p Predicate, subjects []Subject) (Statement, error) {
+	if len(subjects) == 0 {
+		return Statement{}, fmt.Errorf("a statement needs at least one subject")
+	}
+	for _, s := range subjects {
+		if !hexSHA256.MatchString(s.Digest["sha256"]) {
+			return Statement{}, fmt.Errorf("subject %q has no valid sha256 digest", s.Name)
+		}
+	}
+	return Statement{Type: StatementType, Subject: subjects, PredicateType: PredicateType, Predicate: p}, nil
+}
+
+// Marshal encodes v as indented JSON with a trailing newline. Struct fields
+// keep their declared order and map keys are sorted, so the bytes are stable.
+func Marshal(v interface{}) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
