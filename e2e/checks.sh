@@ -98,7 +98,7 @@ declare -A LOADER=([linux-386]=i386 [linux-amd64]=x86_64 [linux-arm64]=aarch64 [
   [linux-arm-v7]=armhf [linux-ppc64le]=powerpc64le [linux-riscv64]=riscv64 [linux-s390x]=s390x)
 declare -A MACHINE=([linux-386]="Intel 80386/ELF32/little" [linux-amd64]="Advanced Micro Devices X86-64/ELF64/little"
   [linux-arm64]="AArch64/ELF64/little" [linux-arm-v6]="ARM/ELF32/little" [linux-arm-v7]="ARM/ELF32/little"
-  [linux-ppc64le]="PowerPC64/ELF64/little" [linux-s390x]="IBM S/390/ELF64/big")
+  [linux-ppc64le]="PowerPC64/ELF64/little" [linux-riscv64]="RISC-V/ELF64/little" [linux-s390x]="IBM S/390/ELF64/big")
 declare -A APKARCH=([linux-386]=x86 [linux-amd64]=x86_64 [linux-arm64]=aarch64 [linux-arm-v6]=armhf
   [linux-arm-v7]=armv7 [linux-ppc64le]=ppc64le [linux-riscv64]=riscv64 [linux-s390x]=s390x)
 
@@ -111,11 +111,10 @@ elf_kind() {
 }
 
 # check_loader ROOTFS P: /lib/ld-musl-<arch>.so.1 is there, executable, and
-# an ELF for the platform (riscv64 has a labelled placeholder: no ELF check).
+# an ELF for the platform.
 check_loader() {
   local f=$1/lib/ld-musl-${LOADER[$2]}.so.1 got
   [ -f "$f" ] && [ -x "$f" ] || fail "$2: no executable loader at /lib/ld-musl-${LOADER[$2]}.so.1" || return 1
-  [ "$2" = linux-riscv64 ] && return 0
   got=$(elf_kind "$f")
   [ "$got" = "${MACHINE[$2]}" ] || fail "$2: the loader is $got, want ${MACHINE[$2]}"
 }

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # make demo: the README's main job on a fresh machine. Serves the bundled
 # mirror, locks against it, builds the eight-platform musl-dynamic index and
-# the c_hello example with Bazel, runs /hello inside the amd64 image (chroot)
-# and the arm64 image (qemu-user, with the image's own loader), and prints the
-# index layout's path as its last line.
+# the c_hello example with Bazel, runs /hello inside every one of the eight
+# images (chroot for amd64, qemu-user with the image's own loader for the
+# rest; see e2e/hello_runs.sh) printing one line per platform, and prints the index
+# layout's path as its last line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source e2e/lib.sh
+source e2e/hello_runs.sh
 
 start_mirror
 log "locking musl, alpine-baselayout-data, ca-certificates-bundle for 8 architectures"
@@ -16,18 +18,8 @@ $BAZEL build //e2e:musl_dynamic //examples/c_hello >&2
 stop_mirror
 bin=$($BAZEL info bazel-bin 2>/dev/null)
 
-for p in linux-amd64 linux-arm64; do
-  root="$E2E_WORK/rootfs/$p"
-  rm -rf "$root" && mkdir -p "$root"
-  go run ./e2e/check --layout "$bin/examples/c_hello/c_hello" --unpack "$p" --into "$root"
-  if [ "$p" = linux-amd64 ]; then
-    log "chroot into the unpacked amd64 image: /hello"
-    chroot "$root" /hello >&2
-  elif command -v qemu-aarch64-static >/dev/null; then
-    log "the arm64 image under qemu-aarch64-static, with the image's loader: /hello"
-    qemu-aarch64-static -L "$root" "$root/hello" >&2
-  fi
-done
+log "/hello inside each of the eight images"
+run_hellos "$bin/examples/c_hello/c_hello" >&2
 
 log "the index: $(grep -o 'sha256:[0-9a-f]*' "$bin/e2e/musl_dynamic/index.json" | head -1)"
 go run ./e2e/check --layout "$bin/e2e/musl_dynamic" --expected e2e/expected/musl_dynamic >&2

@@ -15,6 +15,7 @@ users call `apk_repository` from //rules:repositories.bzl instead.
 
 load("//rules/private:apk_repository.bzl", "apk_repository")
 load("//rules/private:arch.bzl", "APK_ARCHES")
+load("//rules/private:cosign_repository.bzl", "COSIGN_VERSION", "cosign_repository")
 
 _repository = tag_class(
     doc = "One apk_repository: the packages and keys a lock file names, per architecture.",
@@ -61,4 +62,36 @@ apk = module_extension(
     implementation = _apk_impl,
     doc = "Declares apk_repository repositories from `apk.repository` tags.",
     tag_classes = {"repository": _repository},
+)
+
+_toolchain = tag_class(
+    doc = "cosign for the host, as the repository `name` (register `//toolchains/cosign:host`, which uses `@cosign`).",
+    attrs = {
+        "name": attr.string(
+            doc = "Name of the repository (pass it to use_repo); `//toolchains/cosign:host` uses `cosign`.",
+            mandatory = True,
+        ),
+        "version": attr.string(
+            doc = "cosign release to download, e.g. v2.6.5.",
+            default = COSIGN_VERSION,
+        ),
+        "sha256": attr.string_dict(
+            doc = "sha256 of the release binary per host `<os>-<arch>`; default the pinned table for the default version.",
+        ),
+    },
+)
+
+def _cosign_impl(mctx):
+    seen = {}
+    for mod in mctx.modules:
+        for tag in mod.tags.toolchain:
+            if tag.name in seen:
+                continue  # the root module comes first and wins
+            seen[tag.name] = True
+            cosign_repository(name = tag.name, version = tag.version, sha256 = tag.sha256)
+
+cosign = module_extension(
+    implementation = _cosign_impl,
+    doc = "Declares cosign repositories from `cosign.toolchain` tags (see MODULE.bazel).",
+    tag_classes = {"toolchain": _toolchain},
 )

@@ -1,4 +1,4 @@
-"""WORKSPACE macros of musl-dynamic: apk repositories and the Go toolchain.
+"""WORKSPACE macros of musl-dynamic: apk repositories, the Go and cosign toolchains.
 
 Load this file after declaring `io_bazel_rules_go` (see WORKSPACE.bazel).
 """
@@ -6,6 +6,7 @@ Load this file after declaring `io_bazel_rules_go` (see WORKSPACE.bazel).
 load("@bazel_tools//tools/build_defs/repo:utils.bzl", "maybe")
 load("@io_bazel_rules_go//go:deps.bzl", "go_local_sdk", "go_register_toolchains")
 load("//rules/private:apk_repository.bzl", _apk_repository = "apk_repository")
+load("//rules/private:cosign_repository.bzl", "cosign_repository")
 load("//rules/private:go_sdk_config.bzl", "go_sdk_config")
 
 # The Go release downloaded on connected machines; offline machines use a
@@ -37,3 +38,16 @@ def musl_dynamic_go_toolchains(local_sdk = ""):
         go_register_toolchains()
     else:
         go_register_toolchains(version = GO_VERSION)
+
+def musl_dynamic_cosign_toolchain(**kwargs):
+    """Declares `@cosign`, cosign for the host, and registers it as the cosign toolchain.
+
+    The release binary pinned in //rules/private:cosign_repository.bzl is
+    downloaded, unless `--repo_env=MUSL_DYNAMIC_COSIGN=/path/to/cosign` names a
+    local one (what tools/setup.sh does offline).
+
+    Args:
+      **kwargs: `version` and `sha256` of cosign_repository.
+    """
+    maybe(cosign_repository, name = "cosign", **kwargs)
+    native.register_toolchains(str(Label("//toolchains/cosign:host")))

@@ -27,7 +27,10 @@ debs=(bazel-bootstrap golang-1.19-go bazel-skylib bazel-platforms bazel-rules-ja
       binutils
       # e2e/hello/build.sh cross-links hello for the bundled mirror; lld 14
       # cannot link s390x, GNU ld from binutils-s390x-linux-gnu does.
-      clang lld binutils-s390x-linux-gnu)
+      clang lld binutils-s390x-linux-gnu
+      # tools/musl_sysroots.sh builds musl from Debian's source package for
+      # the two architectures Debian has no musl for (riscv64, ARMv6).
+      dpkg-dev gcc-riscv64-linux-gnu gcc-arm-linux-gnueabihf)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -41,7 +44,7 @@ fi
 
 # Foreign musl packages: the bundled mirror takes each architecture's real
 # loader from musl and links hello against musl-dev. riscv64 has none in
-# Debian bookworm.
+# Debian bookworm, and armhf's is ARMv7: both are built from source below.
 musl_arches=(amd64 i386 arm64 armhf armel ppc64el s390x)
 debdir=$cache/musl-debs
 mkdir -p "$debdir"
@@ -64,10 +67,34 @@ if ((${#need_debs[@]})); then
   done
 fi
 
+# musl's source package (Debian's, patches applied by dpkg-source), for
+# riscv64 and ARMv6. A deb-src entry mirroring the deb one is added once.
+srcdir=$cache/musl-source
+mkdir -p "$srcdir"
+if ! ls "$srcdir"/musl_*.dsc "$srcdir"/libgcc-*-dev-armel-cross_*.deb >/dev/null 2>&1; then
+  srclist=/etc/apt/sources.list.d/musl-dynamic-src.sources
+  if [ ! -f "$srclist" ] && [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    say "adding a deb-src entry ($srclist)"
+    sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources > "$srclist.tmp"
+    mv "$srclist.tmp" "$srclist"
+  elif [ ! -f "$srclist" ] && [ -f /etc/apt/sources.list ]; then
+    say "adding deb-src lines (/etc/apt/sources.list.d/musl-dynamic-src.list)"
+    sed -n 's/^deb /deb-src /p' /etc/apt/sources.list > /etc/apt/sources.list.d/musl-dynamic-src.list
+  fi
+  apt-get -o DPkg::Lock::Timeout=600 update -qq || say "apt-get update reported errors; trying the download anyway"
+  say "downloading musl's Debian source package and the armel libgcc (ARMv5TE helpers for ARMv6)"
+  (cd "$srcdir" && apt-get source --download-only -qq musl >/dev/null && apt-get download -qq libgcc-12-dev-armel-cross >/dev/null)
+fi
+# One sysroot per Alpine arch: the six Debian ones unpacked, riscv64 and
+# ARMv6 cross-compiled (a few minutes, once; see the script).
+bash "$root/tools/musl_sysroots.sh" "$cache/musl-sysroots" "$debdir"
+
 # --- Go tools the tests use (built from the Go module proxy) ----------------
 # crane validates images and talks to the test registry, syft lists the
 # packages an image holds, buildifier formats and lints Starlark, staticcheck
-# lints Go (v0.8.2 knows the machine's Go 1.26).
+# lints Go (v0.8.2 knows the machine's Go 1.26), cosign signs and verifies in
+# e2e/sign.sh and is the local cosign toolchain (MUSL_DYNAMIC_COSIGN below;
+# building it takes about 8 minutes, once).
 gobin=$cache/bin
 mkdir -p "$gobin"
 go_tools=(
@@ -75,6 +102,7 @@ go_tools=(
   "syft github.com/anchore/syft/cmd/syft@v1.57.1"
   "buildifier github.com/bazelbuild/buildtools/buildifier@v0.0.0-20260904073137-eaa4d125b423"
   "staticcheck honnef.co/go/tools/cmd/staticcheck@v0.8.2"
+  "cosign github.com/sigstore/cosign/v2/cmd/cosign@v2.6.5"
 )
 for t in "${go_tools[@]}"; do
   bin=${t%% *} mod=${t#* }
@@ -240,7 +268,9 @@ tmp=$(mktemp "$frag.XXXXXX")
     "--override_repository=rules_cc=$cc" \
     "--override_repository=remote_coverage_tools=$cov" \
     "--override_repository=rules_python=$py" \
-    "--repo_env=MUSL_DYNAMIC_GO_SDK=/usr/lib/go-1.19"; do
+    "--repo_env=MUSL_DYNAMIC_GO_SDK=/usr/lib/go-1.19" \
+    "--repo_env=MUSL_DYNAMIC_COSIGN=$gobin/cosign" \
+    "--repo_env=MUSL_DYNAMIC_CACHE=$cache"; do
     for cmd in build fetch query sync; do
       echo "$cmd $flag"
     done
@@ -250,8 +280,6 @@ tmp=$(mktemp "$frag.XXXXXX")
       echo "$cmd --override_repository=rules_pkg=$rules_pkg"
     done
   fi
-  # Where e2e/hello/build.sh finds the musl .debs (examples/c_hello).
-  echo "build --action_env=MUSL_DYNAMIC_CACHE=$cache"
 } > "$tmp"
 mv "$tmp" "$frag"
 say "ready: $(bazel --version 2>/dev/null | head -1), Go SDK /usr/lib/go-1.19"

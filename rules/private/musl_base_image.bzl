@@ -223,6 +223,7 @@ def _musl_base_image_impl(ctx):
             layer = layer,
             apk_layer = layer or (base.apk_layer if base else None),
             sbom = sbom,
+            lock = pkgs.lock if pkgs else base.lock,
             arch = arch,
             os = row.os,
             architecture = row.architecture,

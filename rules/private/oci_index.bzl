@@ -1,6 +1,6 @@
 """Rule merging one image built for several platforms into an OCI index."""
 
-load(":providers.bzl", "MuslImageInfo")
+load(":providers.bzl", "MuslImageInfo", "OciIndexInfo")
 
 _DOC = """Builds `image` once per platform and merges the results into one OCI index layout.
 
@@ -10,8 +10,9 @@ architecture. `apkimage index --out` (mnemonic `OciIndex`) then writes one
 OCI image layout directory whose index.json lists one manifest per platform
 with its os/architecture/variant, sorted by platform.
 
-Output: the layout directory `<name>` (push it with `skopeo copy oci:<dir> ...`
-or `crane push <dir> ...`).
+Output: the layout directory `<name>` (push it with `oci_push`, `skopeo copy
+oci:<dir> ...` or `crane push <dir> ...`); provider `OciIndexInfo` (the
+platform images, for `oci_sign` and `oci_attest`).
 """
 
 def _platforms_transition_impl(settings, attr):
@@ -78,10 +79,12 @@ def _oci_index_impl(ctx):
             sboms = depset([i.sbom for i in images if i.sbom]),
             layouts = depset([i.layout for i in images]),
         ),
+        OciIndexInfo(layout = out, images = images),
     ]
 
 oci_index = rule(
     implementation = _oci_index_impl,
     doc = _DOC,
     attrs = _ATTRS,
+    provides = [OciIndexInfo],
 )

@@ -19,9 +19,18 @@ MuslImageInfo = provider(
         "layer": "File or None: the apk layer (tar+gzip) this image added; None when it added none.",
         "apk_layer": "File or None: the newest apk layer of the image's stack (this image's or its base's); its installed database lists every package of the stack.",
         "sbom": "File or None: SPDX 2.3 JSON of the apk packages (this image's or, without packages, the base's).",
+        "lock": "File or None: the lock file the apk packages were installed from (this image's or, without packages, the base's).",
         "arch": "apk architecture of the image (e.g. armv7).",
         "os": "OCI os (always `linux`).",
         "architecture": "OCI architecture (e.g. arm).",
         "variant": "OCI variant (e.g. v7), or empty.",
+    },
+)
+
+OciIndexInfo = provider(
+    doc = "A multi-platform OCI index built by oci_index.",
+    fields = {
+        "layout": "File (directory): the OCI layout whose index.json lists the index.",
+        "images": "list of MuslImageInfo: the platform images, sorted by platform.",
     },
 )

@@ -14,21 +14,20 @@ import (
 // provenanceMain writes SLSA provenance for an image or index built from a
 // lock:
 //
-//	apkimage provenance --lock L --lock-name NAME --target LABEL --version V
-//	  --arch A [--arch B ...] --predicate OUT [--layout DIR --statement OUT]
+//	apkimage provenance --lock ARCH=FILE [--lock ...] [--lock-name ARCH=NAME ...]
+//	  --target LABEL --version V --predicate OUT [--layout DIR --statement OUT]
 func provenanceMain(args []string) error {
 	fs := flag.NewFlagSet("provenance", flag.ContinueOnError)
-	lockPath := fs.String("lock", "", "the lock `FILE` the image's packages came from")
-	lockName := fs.String("lock-name", "", "the lock's `NAME` as the user knows it (default: --lock)")
+	locks, names := imgKV{name: "lock"}, imgKV{name: "lock-name"}
+	fs.Var(&locks, "lock", "`ARCH=FILE`: the lock that arch's packages came from; repeat per arch of an index")
+	fs.Var(&names, "lock-name", "`ARCH=NAME`: the lock's name as the user knows it, e.g. a label (default: FILE)")
 	target := fs.String("target", "", "Bazel `LABEL` of the image or index")
 	version := fs.String("version", "", "the rule set's `VERSION`")
-	var arches multiFlag
-	fs.Var(&arches, "arch", "apk `ARCH` the image covers (repeat for an index)")
 	layout := fs.String("layout", "", "OCI layout `DIR` whose one manifest is the statement's subject")
 	predicateOut := fs.String("predicate", "", "output `FILE`: the SLSA v1 predicate (what cosign attest takes)")
 	statementOut := fs.String("statement", "", "output `FILE`: the whole in-toto statement (needs --layout)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: apkimage provenance --lock L --target LABEL --version V --arch A... --predicate OUT [--layout DIR --statement OUT]\n\nWrites in-toto SLSA v1 provenance listing the lock's packages with their sha256.\n\nflags:")
+		fmt.Fprintln(fs.Output(), "usage: apkimage provenance --lock ARCH=FILE... --target LABEL --version V --predicate OUT [--layout DIR --statement OUT]\n\nWrites in-toto SLSA v1 provenance listing the locks' packages with their sha256.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -37,22 +36,31 @@ func provenanceMain(args []string) error {
 	if fs.NArg() > 0 {
 		return imgUsageError(fs, "unexpected arguments %q", fs.Args())
 	}
-	if *lockPath == "" || *target == "" || *version == "" || *predicateOut == "" || len(arches) == 0 {
-		return imgUsageError(fs, "--lock, --target, --version, --arch and --predicate are required")
+	if len(locks.list) == 0 || *target == "" || *version == "" || *predicateOut == "" {
+		return imgUsageError(fs, "--lock, --target, --version and --predicate are required")
 	}
 	if (*statementOut == "") != (*layout == "") {
 		return imgUsageError(fs, "--statement and --layout go together")
 	}
-	if *lockName == "" {
-		*lockName = *lockPath
+	nameOf := map[string]string{}
+	for _, kv := range names.list {
+		a, n, _ := strings.Cut(kv, "=")
+		nameOf[a] = n
 	}
-	raw, err := os.ReadFile(*lockPath)
-	if err != nil {
-		return fmt.Errorf("reading the lock: %w", err)
+	in := provenance.Input{Target: *target, Version: *version}
+	for _, kv := range locks.list {
+		a, file, _ := strings.Cut(kv, "=")
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			return fmt.Errorf("reading the lock of %s: %w", a, err)
+		}
+		name := nameOf[a]
+		if name == "" {
+			name = file
+		}
+		in.Locks = append(in.Locks, provenance.Lock{Arch: a, Name: name, Bytes: raw})
 	}
-	p, err := provenance.Build(provenance.Input{
-		Target: *target, Version: *version, Arches: arches, Lock: raw, LockName: *lockName,
-	})
+	p, err := provenance.Build(in)
 	if err != nil {
 		return err
 	}
@@ -101,14 +109,4 @@ func layoutDigest(dir string) (string, error) {
 		return "", fmt.Errorf("%s/index.json lists %d manifests: want exactly one, by sha256 (an image or index built by these rules)", dir, len(idx.Manifests))
 	}
 	return idx.Manifests[0].Digest, nil
-}
-
-// multiFlag collects a repeated string flag.
-type multiFlag []string
-
-func (m *multiFlag) String() string { return strings.Join(*m, ",") }
-
-func (m *multiFlag) Set(s string) error {
-	*m = append(*m, s)
-	return nil
 }

@@ -20,8 +20,8 @@ func TestProvenanceVerb(t *testing.T) {
 		t.Fatal(err)
 	}
 	pred, stmt := filepath.Join(dir, "pred.json"), filepath.Join(dir, "stmt.json")
-	args := []string{"--lock", lockPath, "--lock-name", "e2e/bundled.lock.json", "--target", "//e2e:musl_dynamic",
-		"--version", "0.0.0", "--arch", "x86_64", "--arch", "aarch64", "--predicate", pred, "--layout", layout, "--statement", stmt}
+	args := []string{"--lock", "x86_64=" + lockPath, "--lock", "aarch64=" + lockPath, "--lock-name", "x86_64=e2e/bundled.lock.json",
+		"--target", "//e2e:musl_dynamic", "--version", "0.0.0", "--predicate", pred, "--layout", layout, "--statement", stmt}
 	if err := provenanceMain(args); err != nil {
 		t.Fatal(err)
 	}
@@ -38,6 +38,13 @@ func TestProvenanceVerb(t *testing.T) {
 	}
 	if err := json.Unmarshal(b, &s); err != nil {
 		t.Fatal(err)
+	}
+	// Both arches' packages, the lock named as given for x86_64 and by
+	// its path for aarch64.
+	for _, want := range []string{`"name": "e2e/bundled.lock.json"`, `"name": "` + lockPath + `"`, `"apk.arch": "aarch64"`, `"apk.arch": "x86_64"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("the statement lacks %s", want)
+		}
 	}
 	if len(s.Subject) != 1 || s.Subject[0].Name != "//e2e:musl_dynamic" || "sha256:"+s.Subject[0].Digest["sha256"] != digest {
 		t.Errorf("subject = %+v, want //e2e:musl_dynamic %s", s.Subject, digest)
@@ -60,9 +67,11 @@ func TestProvenanceVerb(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"missing", []string{"--lock", lockPath}, "required"},
+		{"missing", []string{"--lock", "x86=" + lockPath}, "required"},
+		{"not KEY=VALUE", []string{"--lock", lockPath}, ""},
 		{"statement without layout", append(args[:len(args)-4:len(args)-4], "--statement", stmt), "go together"},
-		{"layout of two", []string{"--lock", lockPath, "--target", "//x", "--version", "1", "--arch", "x86", "--predicate", pred, "--layout", dir, "--statement", stmt}, "index.json"},
+		{"no layout index", []string{"--lock", "x86=" + lockPath, "--target", "//x", "--version", "1", "--predicate", pred, "--layout", dir, "--statement", stmt}, "index.json"},
+		{"lock missing", []string{"--lock", "x86=" + dir + "/nope.json", "--target", "//x", "--version", "1", "--predicate", pred}, "reading the lock of x86"},
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {

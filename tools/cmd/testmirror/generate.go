@@ -20,7 +20,7 @@ import (
 
 // genOptions are the inputs of generate.
 type genOptions struct {
-	Debs        string   // directory of Debian's musl_*_<arch>.deb
+	Sysroots    string   // directory of one musl sysroot per arch (tools/musl_sysroots.sh)
 	Arches      []string // Alpine arches to generate
 	Hello       string   // "auto", "require" or "none"
 	HelloScript string   // e2e/hello/build.sh
@@ -35,12 +35,12 @@ func generateCmd(args []string) error {
 	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
 	out := fs.String("out", "", "directory to write the mirror to (replaced as a whole)")
 	opt := genOptions{Log: os.Stderr}
-	fs.StringVar(&opt.Debs, "debs", defaultDebDir(), "directory holding Debian's musl .debs (tools/setup.sh fills the default)")
+	fs.StringVar(&opt.Sysroots, "sysroots", defaultSysroots(), "directory holding a musl sysroot per arch (tools/setup.sh fills the default)")
 	archList := fs.String("arch", allArches(), "comma-separated Alpine arches to generate")
 	fs.StringVar(&opt.Hello, "hello", "auto", "hello packages: auto (omit with a warning when clang/lld are missing), require, none")
 	fs.StringVar(&opt.HelloScript, "hello-script", "", "path of e2e/hello/build.sh (default: found above the working directory)")
 	fs.StringVar(&opt.Bump, "bump", "", "`ARCH/NAME`: raise that package's release by one (benchmarks of a one-package change; not the bundled mirror)")
-	const usage = "testmirror generate --out DIR [--debs DIR] [--arch LIST] [--hello auto|require|none]"
+	const usage = "testmirror generate --out DIR [--sysroots DIR] [--arch LIST] [--hello auto|require|none]"
 	if err := parseFlags(fs, usage, args); err != nil {
 		return err
 	}
@@ -183,20 +183,14 @@ func generateArch(a arch, opt genOptions, s apkbuild.Signer) (map[string][]byte,
 
 // inputsFor gathers an arch's loader and hello binary.
 func inputsFor(a arch, opt genOptions) (archInputs, error) {
-	in := archInputs{CACert: testCAPEM, DebVersion: "none"}
-	if a.Deb != "" {
-		deb, version, err := debFile(opt.Debs, a.Deb)
-		if err != nil {
-			return in, err
-		}
-		loader, err := extractLoader(deb, a.Loader)
-		if err != nil {
-			return in, err
-		}
-		in.Loader, in.DebVersion = loader, version
+	in := archInputs{CACert: testCAPEM}
+	loader, origin, err := sysrootLoader(opt.Sysroots, a)
+	if err != nil {
+		return in, err
 	}
-	if opt.Hello == "none" || a.Deb == "" {
-		return in, nil // riscv64: nothing to link hello against
+	in.Loader, in.Origin = loader, origin
+	if opt.Hello == "none" {
+		return in, nil
 	}
 	hello, err := buildHello(a, opt)
 	var missing *toolsMissingError
@@ -211,8 +205,8 @@ func inputsFor(a arch, opt genOptions) (archInputs, error) {
 	return in, nil
 }
 
-// toolsMissingError is build.sh's exit status 4: clang, lld or a .deb is
-// not installed, which --hello=auto tolerates.
+// toolsMissingError is build.sh's exit status 4: clang, lld or a sysroot
+// file is missing, which --hello=auto tolerates.
 type toolsMissingError struct{ msg string }
 
 func (e *toolsMissingError) Error() string { return e.msg }
@@ -232,7 +226,7 @@ func buildHello(a arch, opt genOptions) ([]byte, error) {
 	}
 	defer os.RemoveAll(tmp)
 	out := filepath.Join(tmp, "hello")
-	cmd := exec.Command("bash", script, a.APK, out, opt.Debs)
+	cmd := exec.Command("bash", script, a.APK, out, filepath.Join(opt.Sysroots, a.APK))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {

@@ -31,25 +31,23 @@ var shared struct {
 	err    error
 }
 
-// availableArches are the arches whose musl .deb is present, plus riscv64
-// (which needs none); missing ones are reported once.
+// availableArches are the arches whose musl sysroot is present; missing
+// ones are reported once.
 func availableArches(t *testing.T) []string {
 	t.Helper()
 	var names, missing []string
 	for _, a := range arches {
-		if a.Deb != "" {
-			if _, _, err := debFile(defaultDebDir(), a.Deb); err != nil {
-				missing = append(missing, a.APK)
-				continue
-			}
+		if _, _, err := sysrootLoader(defaultSysroots(), a); err != nil {
+			missing = append(missing, a.APK)
+			continue
 		}
 		names = append(names, a.APK)
 	}
 	if len(missing) > 0 {
-		t.Logf("skipping arches %v: their musl .deb is not in %s; run tools/setup.sh", missing, defaultDebDir())
+		t.Logf("skipping arches %v: their musl sysroot is not in %s; run tools/setup.sh", missing, defaultSysroots())
 	}
-	if len(names) == 1 {
-		t.Skipf("no Debian musl .debs in %s: run tools/setup.sh", defaultDebDir())
+	if len(names) == 0 {
+		t.Skipf("no musl sysroots in %s: run tools/setup.sh", defaultSysroots())
 	}
 	return names
 }
@@ -75,7 +73,7 @@ func sharedMirror(t *testing.T) (dir string, names []string) {
 }
 
 func generateInto(dir string, names []string) error {
-	files, err := generate(genOptions{Debs: defaultDebDir(), Arches: names, Hello: "auto", Log: os.Stderr})
+	files, err := generate(genOptions{Sysroots: defaultSysroots(), Arches: names, Hello: "auto", Log: os.Stderr})
 	if err != nil {
 		return fmt.Errorf("generate: %w", err)
 	}

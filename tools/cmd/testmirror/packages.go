@@ -15,7 +15,7 @@ const buildDate = 1733356800
 
 // Fixed versions: the mirror is test data, not a distribution.
 const (
-	muslVersion       = "1.2.3-r0" // Debian's musl 1.2.3 supplies the loader
+	muslVersion       = "1.2.3-r0" // Debian's musl 1.2.3 (binary or source) supplies the loader
 	baselayoutVersion = "3.6.8-r0"
 	caVersion         = "20241121-r0"
 	helloVersion      = "1.0-r0"
@@ -32,10 +32,10 @@ const (
 // archInputs is what one architecture's packages are made of besides the
 // fixed text in this file.
 type archInputs struct {
-	Loader     []byte // the loader ELF; nil = riscv64 placeholder
-	DebVersion string // Debian version of the musl .deb the loader came from
-	Hello      []byte // /usr/bin/hello for this arch; nil = no hello packages
-	CACert     []byte // PEM of the test CA
+	Loader []byte // the loader ELF
+	Origin string // where the loader came from (the sysroot's ORIGIN line)
+	Hello  []byte // /usr/bin/hello for this arch; nil = no hello packages
+	CACert []byte // PEM of the test CA
 }
 
 // specs returns the packages of one architecture, sorted by name.
@@ -76,15 +76,8 @@ func symlink(name, target string) apkbuild.File {
 
 func muslSpec(a arch, in archInputs) apkbuild.Spec {
 	loader := "ld-musl-" + a.Loader + ".so.1"
-	desc := fmt.Sprintf("musl C library loader %s, taken unchanged from Debian's musl %s (%s)", loader, in.DebVersion, a.Deb)
+	desc := fmt.Sprintf("musl C library loader %s, %s", loader, in.Origin)
 	body := in.Loader
-	if body == nil {
-		// Debian has no riscv64 musl: keep the package shape (paths,
-		// provides) so resolution and layering work, but nothing runs.
-		desc = "PLACEHOLDER musl for riscv64: Debian ships no riscv64 musl, so " + loader + " is a text file and nothing in this arch can run"
-		body = []byte("PLACEHOLDER: not a loader. The musl-dynamic test mirror has no riscv64 musl\n" +
-			"(Debian ships none); binaries for riscv64 cannot run from this mirror.\n")
-	}
 	i := info(a, "musl", muslVersion, "musl", "MIT", desc)
 	i.Provides = []string{"so:libc.musl-" + a.APK + ".so.1=1"}
 	return apkbuild.Spec{Info: i, Files: []apkbuild.File{

@@ -25,12 +25,17 @@ const (
 
 // Input is what the build knows about one image or index.
 type Input struct {
-	Target   string    // Bazel label of the image or index, e.g. //e2e:musl_dynamic
-	Version  string    // the rule set's version (rules/private/version.bzl)
-	Arches   []string  // apk architectures the image covers; each must be in the lock
-	Lock     []byte    // the lock file's exact bytes
-	LockName string    // the lock's name as the user knows it, e.g. e2e/bundled.lock.json
-	Subject  []Subject // what the statement is about; may be empty for a predicate only
+	Target  string // Bazel label of the image or index, e.g. //e2e:musl_dynamic
+	Version string // the rule set's version (rules/private/version.bzl)
+	Locks   []Lock // one per apk architecture the image covers
+}
+
+// Lock is the lock one architecture's packages were installed from: the
+// whole lock or apk_repository's per-architecture extract of it.
+type Lock struct {
+	Arch  string // apk architecture, e.g. aarch64
+	Name  string // the lock's name as the user knows it, e.g. @bundled_apks//aarch64:lock.json
+	Bytes []byte // the lock file's exact bytes
 }
 
 // Subject is one artifact the statement covers, by digest.
@@ -64,7 +69,6 @@ type BuildDefinition struct {
 type ExternalParameters struct {
 	Target        string   `json:"target"`
 	Architectures []string `json:"architectures"`
-	Lock          string   `json:"lock"`
 }
 
 // ResourceDescriptor is one input artifact.
@@ -101,44 +105,30 @@ func Build(in Input) (Predicate, error) {
 	if !versionRE.MatchString(in.Version) {
 		return Predicate{}, fmt.Errorf("rule set version %q is not a version (want e.g. 0.1.0)", in.Version)
 	}
-	if len(in.Arches) == 0 {
+	if len(in.Locks) == 0 {
 		return Predicate{}, fmt.Errorf("%s: no architectures given", in.Target)
 	}
-	l, err := lock.Parse(in.Lock)
-	if err != nil {
-		return Predicate{}, fmt.Errorf("lock %s: %w", in.LockName, err)
-	}
-	arches := append([]string(nil), in.Arches...)
-	sort.Strings(arches)
-	sum := sha256.Sum256(in.Lock)
-	deps := []ResourceDescriptor{{
-		Name:   in.LockName,
-		Digest: map[string]string{"sha256": hex.EncodeToString(sum[:])},
-	}}
-	for i, a := range arches {
-		if i > 0 && arches[i-1] == a {
-			return Predicate{}, fmt.Errorf("%s: architecture %s given twice", in.Target, a)
+	locks := append([]Lock(nil), in.Locks...)
+	sort.Slice(locks, func(i, j int) bool { return locks[i].Arch < locks[j].Arch })
+	var arches []string
+	var deps []ResourceDescriptor
+	seenLock := map[string]bool{}
+	for i, lk := range locks {
+		if i > 0 && locks[i-1].Arch == lk.Arch {
+			return Predicate{}, fmt.Errorf("%s: architecture %s given twice", in.Target, lk.Arch)
 		}
-		locked, ok := l.Architectures[a]
-		if !ok {
-			return Predicate{}, fmt.Errorf("lock %s has no architecture %s, which %s is built for: re-lock with it", in.LockName, a, in.Target)
+		arches = append(arches, lk.Arch)
+		pkgs, err := lockedPackages(lk)
+		if err != nil {
+			return Predicate{}, err
 		}
-		for _, p := range locked.Packages {
-			if !hexSHA256.MatchString(p.SHA256) {
-				return Predicate{}, fmt.Errorf("lock %s: %s %s (%s) has no valid sha256 %q: re-lock", in.LockName, p.Name, p.Version, a, p.SHA256)
-			}
-			deps = append(deps, ResourceDescriptor{
-				Name:   p.FileName(),
-				URI:    p.URL,
-				Digest: map[string]string{"sha256": p.SHA256},
-				Annotations: map[string]string{
-					"apk.arch":     a,
-					"apk.checksum": p.Checksum,
-					"apk.name":     p.Name,
-					"apk.version":  p.Version,
-				},
-			})
+		sum := sha256.Sum256(lk.Bytes)
+		d := ResourceDescriptor{Name: lk.Name, Digest: map[string]string{"sha256": hex.EncodeToString(sum[:])}}
+		if key := d.Name + " " + d.Digest["sha256"]; !seenLock[key] {
+			seenLock[key] = true
+			deps = append(deps, d)
 		}
+		deps = append(deps, pkgs...)
 	}
 	return Predicate{
 		BuildDefinition: BuildDefinition{
@@ -146,7 +136,6 @@ func Build(in Input) (Predicate, error) {
 			ExternalParameters: ExternalParameters{
 				Target:        in.Target,
 				Architectures: arches,
-				Lock:          in.LockName,
 			},
 			ResolvedDependencies: deps,
 		},
@@ -155,6 +144,36 @@ func Build(in Input) (Predicate, error) {
 			Version: map[string]string{"musl-dynamic": in.Version},
 		}},
 	}, nil
+}
+
+// lockedPackages returns one architecture's packages from its lock.
+func lockedPackages(lk Lock) ([]ResourceDescriptor, error) {
+	l, err := lock.Parse(lk.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", lk.Name, err)
+	}
+	locked, ok := l.Architectures[lk.Arch]
+	if !ok {
+		return nil, fmt.Errorf("lock %s has no architecture %s: re-lock with it", lk.Name, lk.Arch)
+	}
+	var out []ResourceDescriptor
+	for _, p := range locked.Packages {
+		if !hexSHA256.MatchString(p.SHA256) {
+			return nil, fmt.Errorf("lock %s: %s %s (%s) has no valid sha256 %q: re-lock", lk.Name, p.Name, p.Version, lk.Arch, p.SHA256)
+		}
+		out = append(out, ResourceDescriptor{
+			Name:   p.FileName(),
+			URI:    p.URL,
+			Digest: map[string]string{"sha256": p.SHA256},
+			Annotations: map[string]string{
+				"apk.arch":     lk.Arch,
+				"apk.checksum": p.Checksum,
+				"apk.name":     p.Name,
+				"apk.version":  p.Version,
+			},
+		})
+	}
+	return out, nil
 }
 
 // NewStatement wraps p in an in-toto statement about subjects, each with a

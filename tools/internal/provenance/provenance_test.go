@@ -21,6 +21,15 @@ func bundledLock(t *testing.T) []byte {
 	return b
 }
 
+// locksFor gives each arch the same whole lock, named NAME.
+func locksFor(b []byte, name string, arches ...string) []Lock {
+	var out []Lock
+	for _, a := range arches {
+		out = append(out, Lock{Arch: a, Name: name, Bytes: b})
+	}
+	return out
+}
+
 // lockPackages reads the lock with plain JSON, independently of the lock
 // package: "arch name version" -> sha256.
 func lockPackages(t *testing.T, b []byte, arches ...string) map[string]string {
@@ -46,7 +55,7 @@ func TestBuildListsEveryLockedPackage(t *testing.T) {
 	lockBytes := bundledLock(t)
 	for _, arches := range [][]string{{"x86_64"}, {"riscv64", "armhf"}, {"x86", "x86_64", "aarch64", "armhf", "armv7", "ppc64le", "riscv64", "s390x"}} {
 		t.Run(strings.Join(arches, ","), func(t *testing.T) {
-			p, err := Build(Input{Target: "//e2e:musl_dynamic", Version: "1.2.3", Arches: arches, Lock: lockBytes, LockName: "e2e/bundled.lock.json"})
+			p, err := Build(Input{Target: "//e2e:musl_dynamic", Version: "1.2.3", Locks: locksFor(lockBytes, "e2e/bundled.lock.json", arches...)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -58,6 +67,9 @@ func TestBuildListsEveryLockedPackage(t *testing.T) {
 				t.Errorf("first dependency = %+v, want the lock with its sha256", deps[0])
 			}
 			for _, d := range deps[1:] {
+				if d.Name == "e2e/bundled.lock.json" {
+					t.Errorf("the lock is listed again: a lock shared by arches appears once")
+				}
 				a := d.Annotations
 				got[a["apk.arch"]+" "+a["apk.name"]+" "+a["apk.version"]+" "+d.URI] = d.Digest["sha256"]
 				if d.Name != a["apk.name"]+"-"+a["apk.version"]+".apk" {
@@ -81,12 +93,12 @@ func TestBuildListsEveryLockedPackage(t *testing.T) {
 
 func TestBytesAreStable(t *testing.T) {
 	lockBytes := bundledLock(t)
-	in := Input{Target: "//e2e:musl_dynamic", Version: "0.0.0", Arches: []string{"s390x", "x86"}, Lock: lockBytes, LockName: "lock.json"}
+	in := Input{Target: "//e2e:musl_dynamic", Version: "0.0.0", Locks: locksFor(lockBytes, "lock.json", "s390x", "x86")}
 	p1, err := Build(in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	in.Arches = []string{"x86", "s390x"} // order of the platforms must not matter
+	in.Locks = locksFor(lockBytes, "lock.json", "x86", "s390x") // order of the platforms must not matter
 	p2, err := Build(in)
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +134,7 @@ func TestBytesAreStable(t *testing.T) {
 
 func TestBuildErrors(t *testing.T) {
 	lockBytes := bundledLock(t)
-	ok := Input{Target: "//x:y", Version: "0.1.0", Arches: []string{"x86_64"}, Lock: lockBytes, LockName: "my.lock.json"}
+	ok := Input{Target: "//x:y", Version: "0.1.0", Locks: locksFor(lockBytes, "my.lock.json", "x86_64")}
 	tests := []struct {
 		name   string
 		change func(*Input)
@@ -130,17 +142,18 @@ func TestBuildErrors(t *testing.T) {
 	}{
 		{"no target", func(in *Input) { in.Target = "" }, "no target label"},
 		{"bad version", func(in *Input) { in.Version = "1 0" }, `version "1 0"`},
-		{"no arches", func(in *Input) { in.Arches = nil }, "no architectures"},
-		{"unknown arch", func(in *Input) { in.Arches = []string{"x86_64", "mips"} }, "lock my.lock.json has no architecture mips"},
-		{"twice", func(in *Input) { in.Arches = []string{"x86", "x86"} }, "architecture x86 given twice"},
-		{"not a lock", func(in *Input) { in.Lock = []byte("{}") }, "lock my.lock.json:"},
+		{"no arches", func(in *Input) { in.Locks = nil }, "no architectures"},
+		{"unknown arch", func(in *Input) { in.Locks = locksFor(lockBytes, "my.lock.json", "x86_64", "mips") }, "lock my.lock.json has no architecture mips"},
+		{"twice", func(in *Input) { in.Locks = locksFor(lockBytes, "my.lock.json", "x86", "x86") }, "architecture x86 given twice"},
+		{"not a lock", func(in *Input) { in.Locks[0].Bytes = []byte("{}") }, "lock my.lock.json:"},
 		{"bad sha", func(in *Input) {
-			in.Lock = bytes.Replace(lockBytes, []byte(`"sha256": "`), []byte(`"sha256": "zz`), 1)
+			in.Locks[0].Bytes = bytes.Replace(lockBytes, []byte(`"sha256": "`), []byte(`"sha256": "zz`), 1)
 		}, "lock my.lock.json:"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			in := ok
+			in.Locks = append([]Lock(nil), ok.Locks...)
 			tc.change(&in)
 			_, err := Build(in)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
