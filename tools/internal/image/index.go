@@ -13,6 +13,11 @@ import (
 // from the image's config, sorted by platform. Two layouts of the same
 // platform are an error. All blobs are copied (or hard-linked) into dir.
 func MergeIndex(dir string, layouts []string) (*Result, error) {
+	return MergeIndexAnnotated(dir, layouts, nil)
+}
+
+// MergeIndexAnnotated is MergeIndex with annotations on the image index.
+func MergeIndexAnnotated(dir string, layouts []string, annotations map[string]string) (*Result, error) {
 	if len(layouts) == 0 {
 		return nil, fmt.Errorf("index %s: no image layouts given; pass one layout per platform", dir)
 	}
@@ -40,7 +45,7 @@ func MergeIndex(dir string, layouts []string) (*Result, error) {
 	var res *Result
 	err := writeAtomic(dir, func(tmp string) error {
 		var err error
-		res, err = buildIndex(tmp, images)
+		res, err = buildIndex(tmp, images, annotations)
 		return err
 	})
 	if err != nil {
@@ -49,7 +54,7 @@ func MergeIndex(dir string, layouts []string) (*Result, error) {
 	return res, nil
 }
 
-func buildIndex(tmp string, images []*single) (*Result, error) {
+func buildIndex(tmp string, images []*single, annotations map[string]string) (*Result, error) {
 	if err := initLayout(tmp); err != nil {
 		return nil, err
 	}
@@ -71,6 +76,7 @@ func buildIndex(tmp string, images []*single) (*Result, error) {
 		SchemaVersion: 2,
 		MediaType:     types.OCIImageIndex,
 		Manifests:     manifests,
+		Annotations:   nonEmpty(annotations),
 	})
 	if err != nil {
 		return nil, err

@@ -142,3 +142,27 @@ func TestMergeIndexErrors(t *testing.T) {
 		}
 	})
 }
+
+func TestMergeIndexAnnotated(t *testing.T) {
+	tmp := t.TempDir()
+	layouts := platformLayouts(t, tmp, "arm64", "amd64")
+	want := map[string]string{"org.opencontainers.image.created": "1970-01-01T00:00:00Z", "org.opencontainers.image.revision": "abc"}
+	out := filepath.Join(tmp, "index")
+	res, err := image.MergeIndexAnnotated(out, layouts, want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var idx v1.IndexManifest
+	blob(t, out, res.ManifestDigest, &idx)
+	if !reflect.DeepEqual(idx.Annotations, want) {
+		t.Errorf("index annotations = %v, want %v", idx.Annotations, want)
+	}
+	plain, err := image.MergeIndex(filepath.Join(tmp, "plain"), layouts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.ManifestDigest == res.ManifestDigest {
+		t.Errorf("annotations did not change the index digest %s", res.ManifestDigest)
+	}
+	validateLayout(t, out)
+}

@@ -106,7 +106,7 @@ func build(tmp string, base *single, spec Spec) (*Result, error) {
 		MediaType:     types.OCIManifestSchema1,
 		Config:        cdesc,
 		Layers:        layers,
-		Annotations:   nonEmpty(spec.Annotations),
+		Annotations:   nonEmpty(manifestAnnotations(base, spec)),
 	}
 	mdesc, _, err := putJSON(tmp, types.OCIManifestSchema1, m)
 	if err != nil {
@@ -136,7 +136,25 @@ func applySettings(cfg *configFile, spec Spec, created time.Time) error {
 	if err != nil {
 		return err
 	}
+	for _, e := range spec.DefaultEnv {
+		k, _, ok := strings.Cut(e, "=")
+		if !ok || k == "" {
+			return fmt.Errorf("default environment entry %q is not KEY=VALUE", e)
+		}
+		if !hasKey(env, k) {
+			env = append(env, e)
+		}
+	}
 	c.Env = env
+	if spec.StopSignal != "" {
+		c.StopSignal = spec.StopSignal
+	}
+	if err := addVolumes(c, spec.Volumes); err != nil {
+		return err
+	}
+	if err := addPorts(c, spec.ExposedPorts); err != nil {
+		return err
+	}
 	if spec.User != "" {
 		c.User = spec.User
 	}
@@ -184,6 +202,28 @@ func mergeEnv(base, set []string) ([]string, error) {
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// Annotation keys of the OCI image spec that are filled in here.
+const (
+	AnnotationBaseDigest = "org.opencontainers.image.base.digest"
+	AnnotationBaseName   = "org.opencontainers.image.base.name"
+)
+
+// manifestAnnotations is spec.Annotations plus the base annotations, which
+// an explicit annotation of the same key overrides.
+func manifestAnnotations(base *single, spec Spec) map[string]string {
+	if base == nil {
+		return spec.Annotations
+	}
+	m := map[string]string{AnnotationBaseDigest: base.desc.Digest.String()}
+	if spec.BaseName != "" {
+		m[AnnotationBaseName] = spec.BaseName
+	}
+	for k, v := range spec.Annotations {
+		m[k] = v
+	}
+	return m
 }
 
 func nonEmpty(m map[string]string) map[string]string {

@@ -80,15 +80,19 @@ func TestWriteLayoutBaseLayerTar(t *testing.T) {
 	tmp := t.TempDir()
 	base := filepath.Join(tmp, "base")
 	tar0 := tarOf(t, map[string]string{"lib/ld-musl-armhf.so.1": "loader"})
-	if _, err := image.WriteLayout(base, image.Spec{
+	baseRes, err := image.WriteLayout(base, image.Spec{
 		Layers: []image.Layer{{Path: writeTemp(t, tmp, "0.tar", tar0), CreatedBy: "base layer"}},
 		OS:     "linux", Arch: "arm", Variant: "v7",
 		Env:  []string{"PATH=/usr/bin:/bin", "LANG=C"},
 		User: "0", WorkDir: "/",
-		Entrypoint: []string{"/bin/sh"},
-		Labels:     map[string]string{"a": "base", "b": "base"},
-		Created:    time.Unix(100, 0),
-	}); err != nil {
+		Entrypoint:   []string{"/bin/sh"},
+		Labels:       map[string]string{"a": "base", "b": "base"},
+		Created:      time.Unix(100, 0),
+		StopSignal:   "SIGQUIT",
+		Volumes:      []string{"/data"},
+		ExposedPorts: []string{"80"},
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	tar1 := tarOf(t, map[string]string{"etc/apk/world": "musl\n"})
@@ -102,12 +106,16 @@ func TestWriteLayoutBaseLayerTar(t *testing.T) {
 			{Path: writeTemp(t, tmp, "2.tar", tar2), CreatedBy: "extra"},
 		},
 		OS: "linux", Arch: "arm", Variant: "v7",
-		Env:         []string{"LANG=C.UTF-8", "TZ=UTC"},
-		User:        "65532",
-		Cmd:         []string{"-c", "true"},
-		Labels:      map[string]string{"b": "img", "c": "img"},
-		Annotations: map[string]string{"org.opencontainers.image.title": "t"},
-		Created:     time.Unix(0, 0),
+		Env:          []string{"LANG=C.UTF-8", "TZ=UTC"},
+		User:         "65532",
+		Cmd:          []string{"-c", "true"},
+		Labels:       map[string]string{"b": "img", "c": "img"},
+		Annotations:  map[string]string{"org.opencontainers.image.title": "t"},
+		BaseName:     "//base:image",
+		Created:      time.Unix(0, 0),
+		DefaultEnv:   []string{"PATH=/default", "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"},
+		Volumes:      []string{"/cache"},
+		ExposedPorts: []string{"53/udp"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +141,12 @@ func TestWriteLayoutBaseLayerTar(t *testing.T) {
 	if m.MediaType != ociManifest || m.Config.MediaType != ociConfig {
 		t.Errorf("media types %s / %s", m.MediaType, m.Config.MediaType)
 	}
-	if !reflect.DeepEqual(m.Annotations, map[string]string{"org.opencontainers.image.title": "t"}) {
+	wantAnnots := map[string]string{
+		"org.opencontainers.image.title":       "t",
+		"org.opencontainers.image.base.name":   "//base:image",
+		"org.opencontainers.image.base.digest": baseRes.ManifestDigest.String(),
+	}
+	if !reflect.DeepEqual(m.Annotations, wantAnnots) {
 		t.Errorf("annotations = %v", m.Annotations)
 	}
 
@@ -146,7 +159,11 @@ func TestWriteLayoutBaseLayerTar(t *testing.T) {
 		{"platform", []string{cfg.OS, cfg.Architecture, cfg.Variant}, []string{"linux", "arm", "v7"}},
 		{"created", cfg.Created.UTC().Format(time.RFC3339), "1970-01-01T00:00:00Z"},
 		{"diff_ids", hashes(cfg.RootFS.DiffIDs), []string{digestOf(tar0), digestOf(tar1), digestOf(tar2)}},
-		{"env", cfg.Config.Env, []string{"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "TZ=UTC"}},
+		// PATH comes from the base, so only SSL_CERT_FILE's default applies.
+		{"env", cfg.Config.Env, []string{"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "TZ=UTC", "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"}},
+		{"stop signal", cfg.Config.StopSignal, "SIGQUIT"},
+		{"volumes", cfg.Config.Volumes, map[string]struct{}{"/data": {}, "/cache": {}}},
+		{"ports", cfg.Config.ExposedPorts, map[string]struct{}{"80/tcp": {}, "53/udp": {}}},
 		{"user", cfg.Config.User, "65532"},
 		{"workdir", cfg.Config.WorkingDir, "/"},
 		{"entrypoint", cfg.Config.Entrypoint, []string{"/bin/sh"}},
@@ -329,4 +346,31 @@ func TestWriteLayoutDockerBase(t *testing.T) {
 		t.Errorf("layer digest %s, want the base's %s", got.Layers[0].Digest, m.Layers[0].Digest)
 	}
 	validateLayout(t, out)
+}
+
+func TestWriteLayoutConfigErrors(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		spec image.Spec
+		want string
+	}{
+		{"relative volume", image.Spec{Volumes: []string{"data"}}, `volume "data" is not a clean absolute path`},
+		{"unclean volume", image.Spec{Volumes: []string{"/data/"}}, `volume "/data/" is not a clean absolute path`},
+		{"port zero", image.Spec{ExposedPorts: []string{"0"}}, `exposed port "0": "0" is not a port number`},
+		{"port word", image.Spec{ExposedPorts: []string{"http"}}, `exposed port "http"`},
+		{"port protocol", image.Spec{ExposedPorts: []string{"80/quic"}}, `protocol "quic" is not tcp, udp or sctp`},
+		{"default env", image.Spec{DefaultEnv: []string{"PATH"}}, `default environment entry "PATH" is not KEY=VALUE`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			c.spec.OS, c.spec.Arch = "linux", "amd64"
+			out := filepath.Join(t.TempDir(), "img")
+			_, err := image.WriteLayout(out, c.spec)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error = %v, want it to contain %q", err, c.want)
+			}
+			if _, serr := os.Stat(out); !os.IsNotExist(serr) {
+				t.Errorf("%s was left behind", out)
+			}
+		})
+	}
 }

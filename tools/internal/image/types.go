@@ -24,8 +24,20 @@ type Spec struct {
 	Entrypoint, Cmd []string
 	// Labels are merged over Base's labels.
 	Labels map[string]string
-	// Annotations go on the manifest only; nothing is inherited or invented.
+	// DefaultEnv entries are KEY=VALUE set only when neither Base nor Env
+	// set KEY (a default PATH, SSL_CERT_FILE when a CA bundle is installed).
+	DefaultEnv []string
+	// StopSignal replaces Base's when non-empty (e.g. SIGTERM).
+	StopSignal string
+	// Volumes and ExposedPorts are added to Base's. A port is
+	// PORT[/tcp|/udp|/sctp]; without a protocol it is tcp.
+	Volumes, ExposedPorts []string
+	// Annotations go on the manifest only; nothing is inherited. With a Base,
+	// org.opencontainers.image.base.digest (the base's manifest digest) and,
+	// when BaseName is set, .base.name are added unless given here.
 	Annotations map[string]string
+	// BaseName names Base in the base.name annotation (e.g. its label).
+	BaseName string
 	// Created is the config's and every new history entry's time; the zero
 	// time means the Unix epoch.
 	Created time.Time
