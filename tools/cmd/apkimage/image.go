@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/image"
 )
@@ -28,6 +27,15 @@ func imageMain(args []string) error {
 		created   = fs.Int64("created", 0, "creation time in `SECONDS` since the Unix epoch")
 		configOut = fs.String("config-out", "", "also write the config blob to `FILE`")
 		digestOut = fs.String("digest-out", "", "also write the manifest digest (sha256:..., no newline) to `FILE`")
+		stopSig   = fs.String("stop-signal", "", "config StopSignal, e.g. SIGTERM")
+		baseName  = fs.String("base-name", "", "`NAME` of --base for the org.opencontainers.image.base.name annotation")
+		extraJSON = fs.String("accounts", "", "`JSON` file of users, groups and permissions to add in a layer on top")
+		layerMeta = fs.String("layer-meta", "", "`META.json` of apkimage layer: a CA bundle there sets SSL_CERT_FILE by default")
+		noDefEnv  = fs.Bool("no-default-env", false, "set no default PATH or SSL_CERT_FILE")
+		volumes   imgKV
+		ports     imgKV
+		stampF    imgKV
+		stampKeys = imgKV{name: "stamp-key"}
 		layers    imgLayerList
 		env       = imgKV{name: "env"}
 		labels    = imgKV{name: "label"}
@@ -42,6 +50,10 @@ func imageMain(args []string) error {
 	fs.Var(&annots, "annotation", "manifest annotation `KEY=VALUE`; repeatable")
 	fs.Var(&entry, "entrypoint", "config Entrypoint as a `JSON_ARRAY`, e.g. '[\"/bin/sh\",\"-c\"]'")
 	fs.Var(&cmd, "cmd", "config Cmd as a `JSON_ARRAY`")
+	fs.Var(plainList{&volumes}, "volume", "config volume `PATH`; repeatable")
+	fs.Var(plainList{&ports}, "expose", "exposed `PORT[/PROTO]`; repeatable")
+	fs.Var(plainList{&stampF}, "stamp-status", "workspace status `FILE` to stamp annotations from; repeatable")
+	fs.Var(&stampKeys, "stamp-key", "`ANNOTATION=STATUS_KEY` to stamp (replaces the defaults); repeatable")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: apkimage image --out DIR --arch ARCH [flags]\n\nWrites a single-platform OCI image layout: --base's layers, then --layer and --tar files in command-line order.\n\nflags:")
 		fs.PrintDefaults()
@@ -58,20 +70,51 @@ func imageMain(args []string) error {
 	if *created < 0 {
 		return imgUsageError(fs, "--created %d is before the Unix epoch", *created)
 	}
+	st, err := stampResult(*created, stampF.list, stampKeys)
+	if err != nil {
+		return err
+	}
+	extra, err := readExtra(*extraJSON)
+	if err != nil {
+		return err
+	}
+	extraTar, resolvedUser, err := extraLayer(extra, *base, layers.layers, *user, st.Created)
+	if err != nil {
+		return err
+	}
+	if extraTar != "" {
+		defer os.Remove(extraTar)
+		layers.layers = append(layers.layers, image.Layer{Path: extraTar, CreatedBy: "apkimage image --accounts"})
+	}
+	var defEnv []string
+	if !*noDefEnv {
+		if defEnv, err = defaultEnv(*layerMeta); err != nil {
+			return err
+		}
+	}
+	annotations := st.Annotations
+	for k, v := range imgMap(annots) {
+		annotations[k] = v
+	}
 	res, err := image.WriteLayout(*out, image.Spec{
-		Base:        *base,
-		Layers:      layers.layers,
-		OS:          *osName,
-		Arch:        *arch,
-		Variant:     *variant,
-		Env:         env.list,
-		User:        *user,
-		WorkDir:     *workdir,
-		Entrypoint:  entry.value,
-		Cmd:         cmd.value,
-		Labels:      imgMap(labels),
-		Annotations: imgMap(annots),
-		Created:     time.Unix(*created, 0).UTC(),
+		Base:         *base,
+		BaseName:     *baseName,
+		Layers:       layers.layers,
+		DefaultEnv:   defEnv,
+		StopSignal:   *stopSig,
+		Volumes:      volumes.list,
+		ExposedPorts: ports.list,
+		OS:           *osName,
+		Arch:         *arch,
+		Variant:      *variant,
+		Env:          env.list,
+		User:         resolvedUser,
+		WorkDir:      *workdir,
+		Entrypoint:   entry.value,
+		Cmd:          cmd.value,
+		Labels:       imgMap(labels),
+		Annotations:  annotations,
+		Created:      st.Created,
 	})
 	if err != nil {
 		return err

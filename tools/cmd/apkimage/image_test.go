@@ -105,8 +105,9 @@ func TestImageVerb(t *testing.T) {
 		"--cmd", `["-c","true"]`, "--label", "k=v", "--annotation", "org.opencontainers.image.title=x",
 		"--created", "1700000000", "--config-out", cfgOut, "--digest-out", digOut)
 
-	var idx v1.IndexManifest
+	var idx, baseIdx v1.IndexManifest
 	imgReadJSON(t, filepath.Join(out, "index.json"), &idx)
+	imgReadJSON(t, filepath.Join(base, "index.json"), &baseIdx)
 	digest, err := os.ReadFile(digOut)
 	if err != nil {
 		t.Fatal(err)
@@ -151,7 +152,11 @@ func TestImageVerb(t *testing.T) {
 		{"workdir", cfg.Config.WorkingDir, "/work"},
 		{"labels", cfg.Config.Labels, map[string]string{"k": "v"}},
 		{"created", cfg.Created.UTC().Format("2006-01-02T15:04:05Z"), "2023-11-14T22:13:20Z"},
-		{"annotations", m.Annotations, map[string]string{"org.opencontainers.image.title": "x"}},
+		{"annotations", m.Annotations, map[string]string{
+			"org.opencontainers.image.title":       "x",
+			"org.opencontainers.image.created":     "2023-11-14T22:13:20Z",
+			"org.opencontainers.image.base.digest": baseIdx.Manifests[0].Digest.String(),
+		}},
 		{"platform", *idx.Manifests[0].Platform, v1.Platform{OS: "linux", Architecture: "arm", Variant: "v7"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

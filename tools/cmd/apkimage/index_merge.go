@@ -13,8 +13,15 @@ func indexMergeMain(args []string) error {
 	fs := flag.NewFlagSet("index", flag.ContinueOnError)
 	out := fs.String("out", "", "output OCI layout `DIR` holding the image index (replaced atomically)")
 	digestOut := fs.String("digest-out", "", "also write the index digest (sha256:..., no newline) to `FILE`")
+	created := fs.Int64("created", 0, "fixed creation time in `SECONDS` for the created annotation (without --stamp-status)")
+	annots := imgKV{name: "annotation"}
+	stampKeys := imgKV{name: "stamp-key"}
+	var stampF imgKV
+	fs.Var(&annots, "annotation", "index annotation `KEY=VALUE`; repeatable")
+	fs.Var(plainList{&stampF}, "stamp-status", "workspace status `FILE` to stamp annotations from; repeatable")
+	fs.Var(&stampKeys, "stamp-key", "`ANNOTATION=STATUS_KEY` to stamp (replaces the defaults); repeatable")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: apkimage index --out DIR LAYOUT...\n\nMerges single-platform OCI layouts into one image index; its manifests carry\nplatform {os, architecture, variant} and are sorted by platform.\n(Without --out, index verifies and lists an APKINDEX: apkimage index --keyring DIR FILE.tar.gz.)\n\nflags:")
+		fmt.Fprintln(fs.Output(), "usage: apkimage index --out DIR [--annotation K=V]... [--stamp-status FILE]... LAYOUT...\n\nMerges single-platform OCI layouts into one image index; its manifests carry\nplatform {os, architecture, variant} and are sorted by platform.\n(Without --out, index verifies and lists an APKINDEX: apkimage index --keyring DIR FILE.tar.gz.)\n\nflags:")
 		fs.PrintDefaults()
 	}
 	// Flags may come after the layouts too; collect positionals until done.
@@ -32,7 +39,17 @@ func indexMergeMain(args []string) error {
 	if *out == "" || len(layouts) == 0 {
 		return imgUsageError(fs, "--out and at least one LAYOUT are required")
 	}
-	res, err := image.MergeIndex(*out, layouts)
+	if *created < 0 {
+		return imgUsageError(fs, "--created %d is before the Unix epoch", *created)
+	}
+	st, err := stampResult(*created, stampF.list, stampKeys)
+	if err != nil {
+		return err
+	}
+	for k, v := range imgMap(annots) {
+		st.Annotations[k] = v
+	}
+	res, err := image.MergeIndexAnnotated(*out, layouts, st.Annotations)
 	if err != nil {
 		return err
 	}

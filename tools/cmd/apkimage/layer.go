@@ -16,6 +16,7 @@ import (
 
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkfile"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkindex"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/busybox"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/keyring"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/layer"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/lock"
@@ -24,7 +25,7 @@ import (
 
 const layerUsage = `usage: apkimage layer --lock LOCK.json --arch ARCH (--key FILE ... | --keyring DIR)
                       --mtime SECONDS [--account NAME:UID:GID[:HOME[:SHELL]] ...]
-                      [--base-layer BASE_LAYER.tar.gz]
+                      [--base-layer BASE_LAYER.tar.gz] [--no-busybox-links]
                       --out LAYER.tar.gz --meta META.json APK...
 
 Checks each APK against the lock (the lock's packages for ARCH, in order:
@@ -83,6 +84,7 @@ func layerMain(args []string) error {
 	mtime := fs.Int64("mtime", -1, "modification time of every entry, `SECONDS` since the Unix epoch")
 	var accounts accountList
 	fs.Var(&accounts, "account", "add a user and group `NAME:UID:GID[:HOME[:SHELL]]` (repeatable)")
+	noBusybox := fs.Bool("no-busybox-links", false, "do not create busybox's applet links when /bin/busybox is installed")
 	out := fs.String("out", "", "layer `LAYER.tar.gz` to write")
 	meta := fs.String("meta", "", "layer metadata `META.json` to write")
 	baseLayer := fs.String("base-layer", "", "the newest apk `LAYER.tar.gz` of the image this layer is stacked on")
@@ -150,6 +152,9 @@ func layerMain(args []string) error {
 		if opt.Base, err = readBaseLayer(*baseLayer); err != nil {
 			return err
 		}
+	}
+	if !*noBusybox {
+		opt.Busybox = busybox.Links
 	}
 	return writeLayer(*out, *meta, *arch, pkgs, locked.Packages, opt)
 }

@@ -16,11 +16,13 @@ import (
 // layerMeta is META.json. Fields are declared in the alphabetical order of
 // their JSON names so the file has sorted keys.
 type layerMeta struct {
-	Arch     string        `json:"arch"`
-	DiffID   string        `json:"diff_id"`
-	Digest   string        `json:"digest"`
-	Packages []metaPackage `json:"packages"`
-	Size     int64         `json:"size"`
+	Arch      string            `json:"arch"`
+	CABundle  string            `json:"ca_bundle,omitempty"`
+	DiffID    string            `json:"diff_id"`
+	Digest    string            `json:"digest"`
+	OSRelease map[string]string `json:"os_release,omitempty"`
+	Packages  []metaPackage     `json:"packages"`
+	Size      int64             `json:"size"`
 }
 
 // metaPackage is one installed package, for the SBOM.
@@ -77,7 +79,7 @@ func writeLayer(out, meta, arch string, pkgs []layer.Package, locked []lock.Pack
 	}
 
 	m := layerMeta{Arch: arch, DiffID: res.DiffID.String(), Digest: res.Digest.String(), Size: res.Size,
-		Packages: []metaPackage{}}
+		Packages: []metaPackage{}, CABundle: lres.CABundle, OSRelease: lres.OSRelease}
 	// The base image's packages that stay come first: the SBOM lists
 	// every package of the image once.
 	for _, r := range lres.Base {

@@ -74,3 +74,31 @@ func ociLayerType(mt types.MediaType) (types.MediaType, bool) {
 	}
 	return "", false
 }
+
+// LayerFile is one layer blob of a layout, for readers of its content.
+type LayerFile struct {
+	Path    string
+	Gzipped bool
+}
+
+// LayerFiles returns the layer blobs of a single-platform layout, bottom
+// first.
+func LayerFiles(dir string) ([]LayerFile, error) {
+	s, err := readSingle(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []LayerFile
+	for _, l := range s.manifest.Layers {
+		mt, _ := ociLayerType(l.MediaType)
+		switch mt {
+		case types.OCILayer:
+			out = append(out, LayerFile{Path: blobPath(dir, l.Digest), Gzipped: true})
+		case types.OCIUncompressedLayer:
+			out = append(out, LayerFile{Path: blobPath(dir, l.Digest)})
+		default:
+			return nil, fmt.Errorf("layout %s: layer %s has media type %q, which cannot be read here; use a base with gzip or plain tar layers", dir, l.Digest, l.MediaType)
+		}
+	}
+	return out, nil
+}

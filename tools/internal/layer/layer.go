@@ -62,9 +62,12 @@ type Options struct {
 	Repositories []string  // /etc/apk/repositories, one a line, in order
 	Keys         []Key     // /etc/apk/keys/<name>, 0644
 	Accounts     []Account // appended to /etc/passwd and /etc/group
-	TempDir      string    // directory of the content spool; "" means os.TempDir()
-	Base         *Base     // the apk database of the image this layer is stacked on
-	MaxEntries   int       // 0 means DefaultMaxEntries
+	// Busybox gives busybox's applet links when a package installs
+	// /bin/busybox and no /etc/busybox-paths.d list; nil creates no links.
+	Busybox    BusyboxLinks
+	TempDir    string // directory of the content spool; "" means os.TempDir()
+	Base       *Base  // the apk database of the image this layer is stacked on
+	MaxEntries int    // 0 means DefaultMaxEntries
 }
 
 // Result describes a written layer.
@@ -75,6 +78,10 @@ type Result struct {
 	// Base lists the base image's packages that the layer's installed
 	// database keeps (those not upgraded by Packages), in their order.
 	Base []apkindex.Record
+	// CABundle is CABundle when a CA bundle is installed there, else "".
+	CABundle string
+	// OSRelease holds /etc/os-release's KEY=VALUE pairs (nil without it).
+	OSRelease map[string]string
 }
 
 // Write merges pkgs, given in install order, and writes the layer to w as
@@ -122,10 +129,17 @@ func Write(w io.Writer, pkgs []Package, opt Options) (res *Result, err error) {
 	if err := sp.finish(); err != nil {
 		return nil, err
 	}
+	if err := addBusyboxLinks(t, sp, opt.Busybox); err != nil {
+		return nil, err
+	}
 	if err := addAccounts(t, sp, opt.Accounts); err != nil {
 		return nil, err
 	}
 	if err := addSystemFiles(t, pkgs, &opt); err != nil {
+		return nil, err
+	}
+	res = &Result{}
+	if err := describeRoot(t, sp, res); err != nil {
 		return nil, err
 	}
 	cw := &countingWriter{w: w}
@@ -133,7 +147,7 @@ func Write(w io.Writer, pkgs []Package, opt Options) (res *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	res = &Result{Files: files, Size: cw.n, Base: t.base.kept()}
+	res.Files, res.Size, res.Base = files, cw.n, t.base.kept()
 	for i := range pkgs {
 		res.Packages = append(res.Packages, pkgs[i].Info)
 	}

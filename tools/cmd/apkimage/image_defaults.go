@@ -1,0 +1,74 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/stamp"
+)
+
+// defaultPath is the PATH an image gets when neither its base nor env set
+// one: Alpine's and apko's.
+const defaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+// defaultEnv is PATH, and SSL_CERT_FILE when the layer's META.json names
+// an installed CA bundle.
+func defaultEnv(metaPath string) ([]string, error) {
+	env := []string{defaultPath}
+	if metaPath == "" {
+		return env, nil
+	}
+	b, err := os.ReadFile(metaPath)
+	if err != nil {
+		return nil, fmt.Errorf("reading layer metadata: %w", err)
+	}
+	var m struct {
+		CABundle string `json:"ca_bundle"`
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("parsing %s (expected the META.json of apkimage layer): %w", metaPath, err)
+	}
+	if m.CABundle != "" {
+		env = append(env, "SSL_CERT_FILE="+m.CABundle)
+	}
+	return env, nil
+}
+
+// readExtra reads the --accounts file, if any.
+func readExtra(p string) (*extraSpec, error) {
+	if p == "" {
+		return nil, nil
+	}
+	return readExtraSpec(p)
+}
+
+// stampResult decides the created time and the stamped annotations.
+// Without status files the result depends only on created.
+func stampResult(created int64, statusFiles []string, keys imgKV) (*stamp.Result, error) {
+	var status map[string]string
+	if len(statusFiles) > 0 {
+		var err error
+		if status, err = stamp.ReadStatus(statusFiles...); err != nil {
+			return nil, err
+		}
+	}
+	return stamp.Annotations(time.Unix(created, 0), status, imgMap(keys))
+}
+
+// plainList is a repeatable flag whose values are kept as given.
+type plainList struct{ kv *imgKV }
+
+func (p plainList) String() string {
+	if p.kv == nil {
+		return ""
+	}
+	return strings.Join(p.kv.list, ",")
+}
+
+func (p plainList) Set(s string) error {
+	p.kv.list = append(p.kv.list, s)
+	return nil
+}

@@ -1,0 +1,106 @@
+package layer
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// linksOf lists the symlinks to /bin/busybox in a layer.
+func linksOf(t *testing.T, out []byte) []string {
+	var got []string
+	for _, l := range listing(t, out) {
+		if f := strings.Fields(l); len(f) >= 7 && f[1] == "2" && f[5] == "/bin/busybox" {
+			got = append(got, f[0]+" "+f[2]+" "+f[3])
+		}
+	}
+	return got
+}
+
+func TestBusyboxLinks(t *testing.T) {
+	bin := reg("bin/busybox", "\x7fELF")
+	bin.mode = 0o755
+	kept := func(version string) ([]string, error) {
+		if version != "1.36.1-r2" {
+			t.Errorf("asked for version %q", version)
+		}
+		return []string{"bin/ls", "bin/sh", "usr/bin/wget"}, nil
+	}
+	tests := []struct {
+		name  string
+		pkgs  func(t *testing.T) []Package
+		links BusyboxLinks
+		want  []string
+	}{
+		{
+			name:  "from the kept list",
+			pkgs:  func(t *testing.T) []Package { return []Package{pkg(t, "busybox", "1.36.1-r2", dir("bin"), bin)} },
+			links: kept,
+			want:  []string{"bin/ls 777 0:0", "bin/sh 777 0:0", "usr/bin/wget 777 0:0"},
+		},
+		{
+			name: "from busybox-paths.d, and a shipped path wins",
+			pkgs: func(t *testing.T) []Package {
+				return []Package{
+					pkg(t, "busybox", "1.36.1-r2", dir("bin"), bin, reg("etc/busybox-paths.d/busybox", "/bin/cat\n/bin/busybox\n# c\n/sbin/ip\n")),
+					pkg(t, "coreutils", "9", dir("bin"), reg("bin/cat", "real cat")),
+				}
+			},
+			links: kept,
+			want:  []string{"sbin/ip 777 0:0"},
+		},
+		{
+			name:  "turned off",
+			pkgs:  func(t *testing.T) []Package { return []Package{pkg(t, "busybox", "1.36.1-r2", dir("bin"), bin)} },
+			links: nil,
+		},
+		{
+			name:  "no busybox",
+			pkgs:  func(t *testing.T) []Package { return []Package{pkg(t, "musl", "1", reg("lib/ld", "x"))} },
+			links: kept,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, _, err := write(t, Options{Busybox: tc.links}, tc.pkgs(t)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := linksOf(t, out); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("links = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestBusyboxLinksErrors(t *testing.T) {
+	bin := reg("bin/busybox", "\x7fELF")
+	unknown := func(string) ([]string, error) { return nil, errBroken }
+	_, _, err := write(t, Options{Busybox: unknown}, pkg(t, "busybox", "9.9.9-r0", bin))
+	if err == nil || !strings.Contains(err.Error(), "busybox links for busybox-9.9.9-r0: datahash mismatch") {
+		t.Errorf("error = %v", err)
+	}
+	_, _, err = write(t, Options{Busybox: unknown}, pkg(t, "busybox", "1", bin, reg("etc/busybox-paths.d/busybox", "/bin/../x\n")))
+	if err == nil || !strings.Contains(err.Error(), `/etc/busybox-paths.d/busybox of busybox-1, line 1: "/bin/../x" is not a clean path`) {
+		t.Errorf("error = %v", err)
+	}
+}
+
+func TestDescribeRoot(t *testing.T) {
+	_, res, err := write(t, Options{},
+		pkg(t, "alpine-baselayout-data", "1", reg("usr/lib/os-release", "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.21.0\n# x=y\n"), symlink("etc/os-release", "../usr/lib/os-release")),
+		pkg(t, "ca-certificates-bundle", "1", reg("etc/ssl/certs/ca-certificates.crt", "PEM")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.CABundle != CABundle {
+		t.Errorf("CABundle = %q", res.CABundle)
+	}
+	if want := map[string]string{"NAME": "Alpine Linux", "ID": "alpine", "VERSION_ID": "3.21.0"}; !reflect.DeepEqual(res.OSRelease, want) {
+		t.Errorf("OSRelease = %v, want %v", res.OSRelease, want)
+	}
+	_, res, err = write(t, Options{}, pkg(t, "musl", "1", reg("lib/ld", "x")))
+	if err != nil || res.CABundle != "" || res.OSRelease != nil {
+		t.Errorf("bare root: %+v, %v", res, err)
+	}
+}

@@ -1,0 +1,143 @@
+package paths
+
+import (
+	"archive/tar"
+	"fmt"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Entry is one tar entry. Path is relative and clean ("etc/passwd").
+type Entry struct {
+	Path     string
+	Type     byte // tar.TypeDir, TypeReg, TypeSymlink or TypeLink
+	Mode     int64
+	UID, GID int
+	Data     []byte // regular files
+	Link     string // symlink target, or the hard link's target path (relative)
+}
+
+// Clean turns a user's absolute path into an entry path, or fails naming it.
+func Clean(p string) (string, error) {
+	if !path.IsAbs(p) || path.Clean(p) != p || p == "/" || strings.ContainsAny(p, "\x00\n") {
+		return "", fmt.Errorf("path %q is not a clean absolute path below /; use one like /var/lib/app", p)
+	}
+	return p[1:], nil
+}
+
+// Attrs are a mode and owner given as text: "[MODE] [UID:GID] [recursive]",
+// e.g. "0750 65532:65532". Unset parts are nil.
+type Attrs struct {
+	Mode      *int64
+	UID, GID  *int
+	Recursive bool
+}
+
+// ParseAttrs parses "[MODE] [UID:GID] [recursive]" in any order.
+func ParseAttrs(s string) (Attrs, error) {
+	var a Attrs
+	for _, tok := range strings.Fields(s) {
+		switch {
+		case tok == "recursive":
+			a.Recursive = true
+		case strings.Contains(tok, ":"):
+			u, g, _ := strings.Cut(tok, ":")
+			uid, err1 := strconv.Atoi(u)
+			gid, err2 := strconv.Atoi(g)
+			if err1 != nil || err2 != nil || uid < 0 || gid < 0 || a.UID != nil {
+				return Attrs{}, fmt.Errorf("%q: owner %q is not one UID:GID pair of numbers", s, tok)
+			}
+			a.UID, a.GID = &uid, &gid
+		default:
+			m, err := strconv.ParseInt(tok, 8, 64)
+			if err != nil || m < 0 || m > 0o7777 || a.Mode != nil {
+				return Attrs{}, fmt.Errorf("%q: %q is not one octal mode such as 0755 (nor UID:GID or \"recursive\")", s, tok)
+			}
+			a.Mode = &m
+		}
+	}
+	return a, nil
+}
+
+// Apply sets e's mode and owner from a; unset parts keep e's.
+func (a Attrs) Apply(e *Entry) {
+	if a.Mode != nil {
+		e.Mode = *a.Mode
+	}
+	if a.UID != nil {
+		e.UID, e.GID = *a.UID, *a.GID
+	}
+}
+
+// Write writes entries sorted by path, adding missing parent directories
+// (0755 root:root) unless exists reports them present below this layer.
+// Two entries with one path are an error. Hard links must point at a
+// regular file among entries.
+func Write(tw *tar.Writer, entries []Entry, mtime time.Time, exists func(string) bool) error {
+	byPath := map[string]*Entry{}
+	for i := range entries {
+		e := &entries[i]
+		if e.Path == "" || path.Clean(e.Path) != e.Path || strings.HasPrefix(e.Path, "/") || strings.HasPrefix(e.Path, "../") {
+			return fmt.Errorf("entry path %q is not a clean relative path", e.Path)
+		}
+		if _, dup := byPath[e.Path]; dup {
+			return fmt.Errorf("/%s is declared twice; keep one", e.Path)
+		}
+		byPath[e.Path] = e
+	}
+	all := append([]Entry(nil), entries...)
+	for _, e := range entries {
+		for d := path.Dir(e.Path); d != "."; d = path.Dir(d) {
+			if p, ok := byPath[d]; ok {
+				if p.Type != tar.TypeDir {
+					return fmt.Errorf("/%s needs /%s to be a directory, but it is declared as another type", e.Path, d)
+				}
+				continue
+			}
+			if exists != nil && exists(d) {
+				continue
+			}
+			all = append(all, Entry{Path: d, Type: tar.TypeDir, Mode: 0o755})
+			byPath[d] = &all[len(all)-1]
+		}
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].Path < all[j].Path })
+	mt := time.Unix(mtime.Unix(), 0)
+	for _, e := range all {
+		hdr := &tar.Header{Typeflag: e.Type, Name: e.Path, Mode: e.Mode, Uid: e.UID, Gid: e.GID,
+			ModTime: mt, Format: tar.FormatUSTAR}
+		switch e.Type {
+		case tar.TypeDir:
+			hdr.Name += "/"
+		case tar.TypeReg:
+			hdr.Size = int64(len(e.Data))
+		case tar.TypeSymlink:
+			hdr.Linkname = e.Link
+		case tar.TypeLink:
+			t, ok := byPath[e.Link]
+			if !ok || t.Type != tar.TypeReg {
+				return fmt.Errorf("hard link /%s points at /%s, which is not a regular file of this layer; declare it in files", e.Path, e.Link)
+			}
+			hdr.Linkname = e.Link
+			hdr.Mode, hdr.Uid, hdr.Gid = t.Mode, t.UID, t.GID
+		default:
+			return fmt.Errorf("/%s: entry type %q is not supported", e.Path, e.Type)
+		}
+		if len(hdr.Name) > 100 || len(hdr.Linkname) > 100 {
+			// USTAR's name fields are short; PAX keeps the output unambiguous.
+			hdr.Format = tar.FormatPAX
+		}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return fmt.Errorf("writing /%s: %w", e.Path, err)
+		}
+		if e.Type == tar.TypeReg {
+			if _, err := tw.Write(e.Data); err != nil {
+				return fmt.Errorf("writing /%s: %w", e.Path, err)
+			}
+		}
+	}
+	return nil
+}

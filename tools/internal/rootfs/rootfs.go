@@ -1,0 +1,141 @@
+package rootfs
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strings"
+)
+
+// Layer is one layer file, bottom first.
+type Layer struct {
+	Path    string
+	Gzipped bool
+}
+
+// File is an entry of the merged tree.
+type File struct {
+	Path     string // relative, clean, no trailing slash
+	Type     byte   // tar type flag (TypeReg for TypeRegA too)
+	Mode     int64
+	UID, GID int
+	Link     string // symlink target or hard link target (relative)
+	Data     []byte // regular files only, when read
+}
+
+// Tree is the result: wanted entries of the merged tree by path.
+type Tree map[string]*File
+
+// DefaultMaxData caps the file content held in memory by one Read.
+const DefaultMaxData = 256 << 20
+
+// Read goes through layers bottom to top and keeps the entries for which
+// want returns true, with the content of regular files. Whiteouts of an
+// upper layer remove lower entries. maxData (0: DefaultMaxData) bounds the
+// content kept.
+func Read(layers []Layer, want func(p string) bool, maxData int64) (Tree, error) {
+	if maxData <= 0 {
+		maxData = DefaultMaxData
+	}
+	t := Tree{}
+	var held int64
+	for _, l := range layers {
+		if err := readLayer(t, l, want, maxData, &held); err != nil {
+			return nil, fmt.Errorf("reading layer %s: %w", l.Path, err)
+		}
+	}
+	return t, nil
+}
+
+func readLayer(t Tree, l Layer, want func(string) bool, maxData int64, held *int64) error {
+	f, err := os.Open(l.Path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if l.Gzipped {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			return err
+		}
+		defer zr.Close()
+		r = zr
+	}
+	tr := tar.NewReader(r)
+	layer := Tree{}
+	var whiteouts, opaque []string
+	for {
+		hdr, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		name := strings.TrimSuffix(path.Clean("/" + hdr.Name)[1:], "/")
+		if name == "" {
+			continue
+		}
+		dir, base := path.Split(name)
+		dir = strings.TrimSuffix(dir, "/")
+		switch {
+		case base == ".wh..wh..opq":
+			opaque = append(opaque, dir)
+			continue
+		case strings.HasPrefix(base, ".wh."):
+			whiteouts = append(whiteouts, path.Join(dir, strings.TrimPrefix(base, ".wh.")))
+			continue
+		case !want(name):
+			continue
+		}
+		fl := &File{Path: name, Type: hdr.Typeflag, Mode: hdr.Mode & 0o7777, UID: hdr.Uid, GID: hdr.Gid}
+		switch hdr.Typeflag {
+		case tar.TypeReg, tar.TypeRegA:
+			fl.Type = tar.TypeReg
+			if *held+hdr.Size > maxData {
+				return fmt.Errorf("/%s: the files selected hold more than %d bytes; select fewer paths", name, maxData)
+			}
+			fl.Data, err = io.ReadAll(io.LimitReader(tr, hdr.Size))
+			if err != nil {
+				return fmt.Errorf("/%s: %w", name, err)
+			}
+			*held += int64(len(fl.Data))
+		case tar.TypeLink:
+			fl.Link = strings.TrimSuffix(path.Clean("/" + hdr.Linkname)[1:], "/")
+		case tar.TypeSymlink:
+			fl.Link = hdr.Linkname
+		}
+		layer[name] = fl
+	}
+	for _, w := range whiteouts {
+		removeTree(t, w, true)
+	}
+	for _, d := range opaque {
+		removeTree(t, d, false)
+	}
+	for k, v := range layer {
+		if v.Type != tar.TypeDir {
+			removeTree(t, k, false) // a non-directory replaces a directory and all below it
+		}
+		t[k] = v
+	}
+	return nil
+}
+
+// removeTree deletes everything below p, and p itself when self is set.
+func removeTree(t Tree, p string, self bool) {
+	if self {
+		delete(t, p)
+	}
+	prefix := p + "/"
+	for k := range t {
+		if p == "" || strings.HasPrefix(k, prefix) {
+			delete(t, k)
+		}
+	}
+}
