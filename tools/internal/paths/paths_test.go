@@ -96,3 +96,13 @@ func TestSpecErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestParseSpec(t *testing.T) {
+	s, err := ParseSpec([]byte(`{"directories": {"/a": "0700"}}`))
+	if err != nil || s.Directories["/a"] != "0700" {
+		t.Fatalf("ParseSpec = %+v, %v", s, err)
+	}
+	if _, err := ParseSpec([]byte(`{"dirs": {}}`)); err == nil || !strings.Contains(err.Error(), `unknown field "dirs"`) {
+		t.Errorf("unknown field: error = %v", err)
+	}
+}

@@ -2,6 +2,7 @@ package paths
 
 import (
 	"archive/tar"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -21,7 +22,9 @@ type Spec struct {
 // ParseSpec reads a Spec from JSON, rejecting unknown fields.
 func ParseSpec(b []byte) (*Spec, error) {
 	var s Spec
-	if err := json.Unmarshal(b, &s); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
 		return nil, fmt.Errorf("parsing the paths spec: %w", err)
 	}
 	return &s, nil
