@@ -52,6 +52,7 @@ e2e:
 	bash e2e/clients.sh
 	bash e2e/repro.sh
 	bash e2e/examples.sh
+	bash e2e/features.sh
 	bash e2e/hostile.sh
 
 # Every Go fuzz target, one after another, FUZZTIME each (make fuzz

@@ -7,6 +7,7 @@ load("//rules/private:oci_attest.bzl", _oci_attest = "oci_attest")
 load("//rules/private:oci_index.bzl", _oci_index = "oci_index")
 load("//rules/private:oci_push.bzl", _oci_push = "oci_push")
 load("//rules/private:oci_sign.bzl", _oci_sign = "oci_sign")
+load("//rules/private:paths_tar.bzl", _paths_tar = "paths_tar")
 load("//rules/private:providers.bzl", _ApkPackagesInfo = "ApkPackagesInfo", _MuslImageInfo = "MuslImageInfo", _OciIndexInfo = "OciIndexInfo")
 
 apk_lock = _apk_lock
@@ -16,6 +17,7 @@ oci_index = _oci_index
 oci_push = _oci_push
 oci_sign = _oci_sign
 oci_attest = _oci_attest
+paths_tar = _paths_tar
 ApkPackagesInfo = _ApkPackagesInfo
 MuslImageInfo = _MuslImageInfo
 OciIndexInfo = _OciIndexInfo

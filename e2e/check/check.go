@@ -47,12 +47,15 @@ type config struct {
 	Variant      string `json:"variant"`
 	Created      string `json:"created"`
 	Config       struct {
-		Env        []string          `json:"Env"`
-		User       string            `json:"User"`
-		WorkingDir string            `json:"WorkingDir"`
-		Entrypoint []string          `json:"Entrypoint"`
-		Cmd        []string          `json:"Cmd"`
-		Labels     map[string]string `json:"Labels"`
+		Env        []string            `json:"Env"`
+		User       string              `json:"User"`
+		WorkingDir string              `json:"WorkingDir"`
+		Entrypoint []string            `json:"Entrypoint"`
+		Cmd        []string            `json:"Cmd"`
+		Labels     map[string]string   `json:"Labels"`
+		StopSignal string              `json:"StopSignal"`
+		Volumes    map[string]struct{} `json:"Volumes"`
+		Ports      map[string]struct{} `json:"ExposedPorts"`
 	} `json:"config"`
 	RootFS struct {
 		DiffIDs []string `json:"diff_ids"`
@@ -151,6 +154,10 @@ func describe(dir string, d descriptor) (string, string, error) {
 	fmt.Fprintf(&b, "user %q workdir %q\n", c.Config.User, c.Config.WorkingDir)
 	fmt.Fprintf(&b, "entrypoint %s cmd %s\n", jsonText(c.Config.Entrypoint), jsonText(c.Config.Cmd))
 	fmt.Fprintf(&b, "labels %s\n", jsonText(c.Config.Labels))
+	// Printed only when set, so listings of images without them stay as they were.
+	if c.Config.StopSignal != "" || c.Config.Volumes != nil || c.Config.Ports != nil {
+		fmt.Fprintf(&b, "stopsignal %q volumes %s ports %s\n", c.Config.StopSignal, jsonText(c.Config.Volumes), jsonText(c.Config.Ports))
+	}
 	for i, l := range m.Layers {
 		if l.MediaType != ociLayer {
 			return "", "", fmt.Errorf("%s layer %d: media type %q", name, i, l.MediaType)

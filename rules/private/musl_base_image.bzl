@@ -2,6 +2,7 @@
 
 load(":arch.bzl", "platform_for_apk_arch")
 load(":providers.bzl", "ApkPackagesInfo", "MuslImageInfo")
+load(":stamp.bzl", "STAMP_ATTRS", "stamp_args")
 
 _DOC = """Builds a single-platform OCI image layout from apk packages.
 
@@ -15,7 +16,8 @@ Three actions, none with network access:
    packages and the new ones, as `apk add` on the base would, and the SBOM
    lists both.
 2. `OciImage`: `apkimage image` stacks the layers of `base`, then the apk
-   layer, then each of `tars` (in order; e.g. rules_pkg's `pkg_tar`), and
+   layer, then each of `tars` (in order), then one layer of `users`,
+   `groups` and `permissions` (read against everything below it), and
    writes the config and an OCI image layout (a directory).
 3. `ApkSbom`: `apkimage sbom` writes an SPDX 2.3 JSON of the packages.
 
@@ -27,7 +29,7 @@ Outputs: the layout directory `<name>` (default), output groups `layer`,
 `sbom`, `config`, `digest`; provider `MuslImageInfo`.
 """
 
-_ATTRS = {
+_ATTRS = dict({
     "packages": attr.label(
         doc = "The apks to install: an `apk_packages` target, usually `@<apk_repository>//:packages` (which selects the target platform's architecture). Optional when `base` is given.",
         providers = [ApkPackagesInfo],
@@ -37,17 +39,43 @@ _ATTRS = {
         providers = [MuslImageInfo],
     ),
     "tars": attr.label_list(
-        doc = "Tar files appended as layers, in order, after the apk layer: each entry a file or a target whose default output is one tar, such as rules_pkg's `pkg_tar` or a genrule. Plain, gzip (`extension = \"tar.gz\"`, `.tgz`) and bzip2 tars are accepted, recognised by their content, not their name; each becomes its uncompressed tar, gzipped reproducibly. xz and zstd are refused. Entries are taken as they are: owners, modes and mtimes come from the tar (`pkg_tar` fixes them).",
-        allow_files = True,
+        doc = "Plain tar files (e.g. from `pkg_tar` or a genrule) appended as layers, in order, after the apk layer.",
+        allow_files = [".tar"],
     ),
     "accounts": attr.string_list(
-        doc = "Users to add, each `name:uid:gid[:home[:shell]]`; a group `name` with `gid` is added too. E.g. `[\"nonroot:65532:65532:/home/nonroot\"]`. Needs `packages` (the accounts are written into the apk layer).",
+        doc = "Users written into the apk layer, each `name:uid:gid[:home[:shell]]` (home 0755); needs `packages`. Prefer `users`, which needs no packages and adds a layer of its own.",
+    ),
+    "users": attr.string_list(
+        doc = "Users to add in a layer of their own (no `packages` needed), each `NAME:UID[:GID[:HOME[:SHELL]]]`: GID defaults to UID, HOME to `/home/NAME` (created 0700, owned by the user, unless it exists), SHELL to `/sbin/nologin`; a locked `/etc/shadow` entry is added, and a group `NAME` when no group has GID. E.g. `[\"nonroot:65532\"]`.",
+    ),
+    "groups": attr.string_list(
+        doc = "Groups to add, each `NAME:GID[:MEMBER,MEMBER...]`, e.g. `[\"www:82:nonroot\"]`.",
+    ),
+    "permissions": attr.string_dict(
+        doc = "Mode and owner changes of paths already in the image: `{\"/abs/path\": \"[MODE] [UID:GID] [recursive]\"}`, e.g. `{\"/var/lib/app\": \"0750 65532:65532 recursive\"}` (recursive: like `chmod -R` and `chown -R`). The changed entries are copied into the accounts layer.",
     ),
     "env": attr.string_dict(
         doc = "Environment variables of the config, in the given order; they replace the base's variables of the same name.",
     ),
     "user": attr.string(
-        doc = "The config's User (`name`, `uid` or `uid:gid`); empty keeps the base's (root without base).",
+        doc = "The config's User: `uid`, `uid:gid`, or a name (`name`, `name:group`) that is resolved at build time from the image's `/etc/passwd` and `/etc/group` to numbers; empty keeps the base's (root without base).",
+    ),
+    "stop_signal": attr.string(
+        doc = "The config's StopSignal, e.g. `SIGQUIT`; empty keeps the base's.",
+    ),
+    "volumes": attr.string_list(
+        doc = "Absolute paths added to the config's Volumes.",
+    ),
+    "exposed_ports": attr.string_list(
+        doc = "Ports added to the config's ExposedPorts, each `PORT[/tcp|/udp|/sctp]` (tcp by default), e.g. `[\"8080\", \"53/udp\"]`.",
+    ),
+    "default_env": attr.bool(
+        doc = "Set `PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`, and `SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt` when the packages install that CA bundle, unless `env` or the base sets them.",
+        default = True,
+    ),
+    "busybox_links": attr.bool(
+        doc = "When a package installs `/bin/busybox`, create its applet symlinks (from `/etc/busybox-paths.d/*` when shipped, else the applet list kept for that busybox version in `tools/internal/busybox/applets`), as busybox's install script would.",
+        default = True,
     ),
     "workdir": attr.string(
         doc = "The config's WorkingDir; empty keeps the base's.",
@@ -62,7 +90,7 @@ _ATTRS = {
         doc = "The config's Labels.",
     ),
     "annotations": attr.string_dict(
-        doc = "Annotations of the image manifest.",
+        doc = "Annotations of the image manifest. Added automatically: `org.opencontainers.image.created` (see `stamp`), and with `base` `org.opencontainers.image.base.name` (its label) and `.base.digest`; these override them.",
     ),
     "mtime": attr.int(
         doc = "Seconds since the epoch used for every file's mtime in the apk layer and for the config's `created`; a fixed value keeps the image reproducible.",
@@ -74,7 +102,7 @@ _ATTRS = {
         executable = True,
         cfg = "exec",
     ),
-}
+}, **STAMP_ATTRS)
 
 def _layer_action(ctx, pkgs, base_layer):
     layer = ctx.actions.declare_file(ctx.label.name + "/layer.tar.gz")
@@ -91,6 +119,8 @@ def _layer_action(ctx, pkgs, base_layer):
         # apk add on the base: the new database lists the base's packages too.
         args.add("--base-layer", base_layer)
         inputs.append(base_layer)
+    if not ctx.attr.busybox_links:
+        args.add("--no-busybox-links")
     args.add("--out", layer)
     args.add("--meta", meta)
     args.add_all(pkgs.apks)
@@ -122,21 +152,18 @@ def _sbom_action(ctx, meta):
     )
     return sbom
 
-def _tar_files(ctx):
-    """Returns the one file of each `tars` entry, in order."""
-    files = []
-    for t in ctx.attr.tars:
-        got = t[DefaultInfo].files.to_list()
-        if len(got) != 1:
-            fail("tars: {} gives {} files ({}); each entry must be one tar file, e.g. a pkg_tar target or a .tar/.tar.gz file".format(
-                t.label,
-                len(got),
-                ", ".join([f.short_path for f in got]) or "none",
-            ))
-        files.append(got[0])
-    return files
+def _accounts_file(ctx):
+    if not (ctx.attr.users or ctx.attr.groups or ctx.attr.permissions):
+        return None
+    f = ctx.actions.declare_file(ctx.label.name + "/accounts.json")
+    ctx.actions.write(f, json.encode(struct(
+        users = ctx.attr.users,
+        groups = ctx.attr.groups,
+        permissions = ctx.attr.permissions,
+    )))
+    return f
 
-def _image_action(ctx, row, base, layer, tars):
+def _image_action(ctx, row, base, layer, meta):
     layout = ctx.actions.declare_directory(ctx.label.name + "/layout")
     config = ctx.actions.declare_file(ctx.label.name + "/config.json")
     digest = ctx.actions.declare_file(ctx.label.name + "/digest")
@@ -150,12 +177,27 @@ def _image_action(ctx, row, base, layer, tars):
         args.add("--variant", row.variant)
     if base:
         args.add("--base", base.layout.path)
+        args.add("--base-name", str(ctx.attr.base.label))
         inputs.append(base.layout)
     if layer:
         args.add("--layer", layer)
         inputs.append(layer)
-    args.add_all(tars, before_each = "--tar")
-    inputs.extend(tars)
+    if meta and ctx.attr.default_env:
+        args.add("--layer-meta", meta)
+        inputs.append(meta)
+    if not ctx.attr.default_env:
+        args.add("--no-default-env")
+    accounts = _accounts_file(ctx)
+    if accounts:
+        args.add("--accounts", accounts)
+        inputs.append(accounts)
+    if ctx.attr.stop_signal:
+        args.add("--stop-signal", ctx.attr.stop_signal)
+    args.add_all(ctx.attr.volumes, before_each = "--volume")
+    args.add_all(ctx.attr.exposed_ports, before_each = "--expose")
+    inputs.extend(stamp_args(ctx, args))
+    args.add_all(ctx.files.tars, before_each = "--tar")
+    inputs.extend(ctx.files.tars)
     args.add_all(["%s=%s" % (k, v) for k, v in ctx.attr.env.items()], before_each = "--env")
     if ctx.attr.user:
         args.add("--user", ctx.attr.user)
@@ -186,7 +228,6 @@ def _image_action(ctx, row, base, layer, tars):
     return layout, config, digest
 
 def _musl_base_image_impl(ctx):
-    tars = _tar_files(ctx)
     pkgs = ctx.attr.packages[ApkPackagesInfo] if ctx.attr.packages else None
     base = ctx.attr.base[MuslImageInfo] if ctx.attr.base else None
     if not pkgs and not base:
@@ -201,11 +242,12 @@ def _musl_base_image_impl(ctx):
         fail("unsupported apk architecture {}".format(arch))
 
     layer = None
+    meta = None
     sbom = base.sbom if base else None
     if pkgs:
         layer, meta = _layer_action(ctx, pkgs, base.apk_layer if base else None)
         sbom = _sbom_action(ctx, meta)
-    layout, config, digest = _image_action(ctx, row, base, layer, tars)
+    layout, config, digest = _image_action(ctx, row, base, layer, meta)
 
     groups = {
         "config": depset([config]),

@@ -1,6 +1,7 @@
 """Rule merging one image built for several platforms into an OCI index."""
 
 load(":providers.bzl", "MuslImageInfo", "OciIndexInfo")
+load(":stamp.bzl", "STAMP_ATTRS", "stamp_args")
 
 _DOC = """Builds `image` once per platform and merges the results into one OCI index layout.
 
@@ -8,7 +9,9 @@ A 1:N split transition sets `--platforms` to each of `platforms` in turn, so
 `musl_base_image(packages = "@<repo>//:packages")` picks that platform's
 architecture. `apkimage index --out` (mnemonic `OciIndex`) then writes one
 OCI image layout directory whose index.json lists one manifest per platform
-with its os/architecture/variant, sorted by platform.
+with its os/architecture/variant, sorted by platform. The index carries
+`annotations` and `org.opencontainers.image.created` (stamped like the
+images, see `stamp`).
 
 Output: the layout directory `<name>` (push it with `oci_push`, `skopeo copy
 oci:<dir> ...` or `crane push <dir> ...`); provider `OciIndexInfo` (the
@@ -25,7 +28,7 @@ platforms_transition = transition(
     outputs = ["//command_line_option:platforms"],
 )
 
-_ATTRS = {
+_ATTRS = dict({
     "image": attr.label(
         doc = "The `musl_base_image` to build for every platform.",
         mandatory = True,
@@ -37,6 +40,13 @@ _ATTRS = {
         mandatory = True,
         allow_empty = False,
     ),
+    "annotations": attr.string_dict(
+        doc = "Annotations of the image index, e.g. `{\"org.opencontainers.image.source\": \"https://...\"}`; they override the stamped ones.",
+    ),
+    "mtime": attr.int(
+        doc = "Seconds since the epoch for the index's unstamped `org.opencontainers.image.created` annotation.",
+        default = 0,
+    ),
     "_allowlist_function_transition": attr.label(
         doc = "Required by Bazel < 6 for rules with a Starlark transition.",
         default = "@bazel_tools//tools/allowlists/function_transition_allowlist",
@@ -47,7 +57,7 @@ _ATTRS = {
         executable = True,
         cfg = "exec",
     ),
-}
+}, **STAMP_ATTRS)
 
 def _oci_index_impl(ctx):
     images = []
@@ -64,11 +74,14 @@ def _oci_index_impl(ctx):
     args = ctx.actions.args()
     args.add("index")
     args.add("--out", out.path)
+    args.add("--created", str(ctx.attr.mtime))
+    args.add_all(["%s=%s" % (k, v) for k, v in ctx.attr.annotations.items()], before_each = "--annotation")
+    status = stamp_args(ctx, args)
     args.add_all([i.layout.path for i in images])
     ctx.actions.run(
         executable = ctx.executable._apkimage,
         arguments = [args],
-        inputs = [i.layout for i in images],
+        inputs = [i.layout for i in images] + status,
         outputs = [out],
         mnemonic = "OciIndex",
         progress_message = "Merging %d platform images into the OCI index %s" % (len(images), ctx.label),

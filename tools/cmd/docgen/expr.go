@@ -235,6 +235,22 @@ func (w *workspace) dictValue(m *module, e syntax.Expr) ([]dictEntry, error) {
 		return out, nil
 	case *syntax.ParenExpr:
 		return w.dictValue(m, x.X)
+	case *syntax.CallExpr:
+		// dict(A, **B): Bazel 4 has no dict union operator.
+		if callName(x) == "dict" {
+			var out []dictEntry
+			for _, a := range x.Args {
+				if u, ok := a.(*syntax.UnaryExpr); ok && u.Op == syntax.STARSTAR {
+					a = u.X
+				}
+				d, err := w.dictValue(m, a)
+				if err != nil {
+					return nil, err
+				}
+				out = mergeEntries(out, d)
+			}
+			return out, nil
+		}
 	case *syntax.BinaryExpr:
 		if x.Op == syntax.PLUS || x.Op == syntax.PIPE {
 			l, err := w.dictValue(m, x.X)

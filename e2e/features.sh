@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# What apko puts into an image, checked with real clients (make e2e):
+# //examples/service against e2e/expected/service/ (e2e/check), then each
+# platform copied out with skopeo and unpacked with umoci: accounts (passwd,
+# group, locked shadow, 0700 homes), the paths_tar entries and the
+# permission change on the unpacked root; config fields and annotations
+# with skopeo inspect; the index's annotations; go_app's base annotations;
+# and a --stamp build whose annotations carry the git revision and the
+# build time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source e2e/lib.sh
+source e2e/servers.sh
+source e2e/checks.sh
+
+W=$E2E_WORK/features
+rm -rf "$W" && mkdir -p "$W"
+start_mirror
+servers_trap
+on_exit stop_mirror
+
+$BAZEL build //examples/service //examples/go_app //e2e:musl_dynamic
+bin=$($BAZEL info bazel-bin 2>/dev/null)
+L=$bin/examples/service/service
+check="$W/check"
+go build -o "$check" ./e2e/check
+
+log "service: listings against e2e/expected/service"
+"$check" --layout "$L" --expected e2e/expected/service
+
+# line FILE TEXT: FILE has TEXT as one whole line.
+line() { grep -qxF -- "$2" "$1" || fail "$1 lacks the line: $2"; }
+# stat_is ROOT PATH 'MODE UID:GID': what the unpacked root has at PATH.
+stat_is() {
+  local got
+  got=$(stat -c '%a %u:%g' "$1/$2")
+  [ "$got" = "$3" ] || fail "/$2 is $got, want $3"
+}
+
+log "service: skopeo copy, umoci unpack, accounts, paths and permissions"
+n=0
+while read -r digest os arch variant; do
+  p=$os-$arch${variant:+-$variant}
+  copy_platform "$L" "$p" "$digest" "$W/oci/$p" "$os" "$arch" "$variant"
+  umoci_unpack "$W/oci/$p" "$p" "$W/umoci/$p"
+  r=$W/umoci/$p/rootfs
+  line "$r/etc/passwd" "service:x:65532:65532::/home/service:/sbin/nologin"
+  line "$r/etc/passwd" "helper:x:1000:1000::/srv/helper:/bin/sh"
+  grep -q '^root:x:0:0:' "$r/etc/passwd" || fail "$p: root lost from /etc/passwd"
+  line "$r/etc/group" "www:x:82:service,helper"
+  line "$r/etc/group" "service:x:65532:"
+  line "$r/etc/shadow" "service:!::0:::::"
+  line "$r/etc/shadow" "helper:!::0:::::"
+  stat_is "$r" etc/shadow "640 0:42"
+  stat_is "$r" home/service "700 65532:65532"
+  stat_is "$r" srv/helper "700 1000:1000"
+  stat_is "$r" var/lib/service "750 65532:65532"
+  stat_is "$r" var/lib/service/.keep "750 65532:65532"
+  stat_is "$r" run/service "755 65532:65532"
+  stat_is "$r" etc/service/service.conf "640 0:82"
+  [ "$(stat -c %i "$r/etc/service/service.conf")" = "$(stat -c %i "$r/etc/service/default.conf")" ] ||
+    fail "$p: /etc/service/default.conf is not a hard link of service.conf"
+  [ "$(readlink "$r/usr/bin/service-data")" = "../../var/lib/service" ] || fail "$p: /usr/bin/service-data is not the symlink"
+
+  cfg=$(skopeo inspect --config "oci:$W/oci/$p:$p")
+  want='{"User":"65532:82","StopSignal":"SIGQUIT","Volumes":{"/var/lib/service":{}},"ExposedPorts":{"53/udp":{},"8080/tcp":{}},"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"]}'
+  got=$(jq -cS '.config | {User, StopSignal, Volumes, ExposedPorts, Env}' <<<"$cfg")
+  [ "$got" = "$(jq -cS . <<<"$want")" ] || fail "$p: config $got, want $want"
+  jq -e '.process.user.uid == 65532 and .process.user.gid == 82' "$W/umoci/$p/config.json" >/dev/null ||
+    fail "$p: umoci's runtime config does not run as 65532:82"
+  ann=$(skopeo inspect --raw "oci:$W/oci/$p:$p" | jq -cS '.annotations')
+  want='{"org.opencontainers.image.created":"1970-01-01T00:00:00Z","org.opencontainers.image.title":"musl-dynamic service example"}'
+  [ "$ann" = "$want" ] || fail "$p: manifest annotations $ann, want $want"
+  echo "  $p: accounts, paths, permissions, config and annotations ok"
+  n=$((n + 1))
+done < <(index_platforms "$L")
+[ "$n" = 2 ] || fail "the service index lists $n platforms, want 2"
+
+log "service: the index's annotations"
+idx=$(skopeo inspect --raw "oci:$L" | jq -cS '.annotations')
+want='{"org.opencontainers.image.created":"1970-01-01T00:00:00Z","org.opencontainers.image.source":"https://github.com/musl-dynamic/musl-dynamic"}'
+[ "$idx" = "$want" ] || fail "index annotations $idx, want $want"
+echo "  $idx"
+
+log "go_app: base annotations name the base and its digest in //e2e:musl_dynamic"
+G=$bin/examples/go_app/go_app
+declare -A BASE
+while read -r digest os arch variant; do
+  BASE[$os-$arch${variant:+-$variant}]=$digest
+done < <(index_platforms "$bin/e2e/musl_dynamic")
+while read -r digest os arch variant; do
+  p=$os-$arch${variant:+-$variant}
+  m=$(jq -c '.annotations' "$(blob "$G" "$digest")")
+  [ "$(jq -r '.["org.opencontainers.image.base.name"]' <<<"$m")" = "//e2e:musl_dynamic_image" ] || fail "$p: base.name in $m"
+  [ "$(jq -r '.["org.opencontainers.image.base.digest"]' <<<"$m")" = "${BASE[$p]}" ] || fail "$p: base.digest in $m, want ${BASE[$p]}"
+done < <(index_platforms "$G")
+echo "  go_app: base.name //e2e:musl_dynamic_image, base.digest = the musl_dynamic image of each platform"
+
+log "service with --stamp: annotations from the workspace status"
+rev=$(git rev-parse HEAD)
+$BAZEL build --stamp --workspace_status_command=tools/workspace_status.sh //examples/service
+d=$(index_platforms "$L" | awk 'NR == 1 {print $1}')
+ann=$(jq -c '.annotations' "$(blob "$L" "$d")")
+[ "$(jq -r '.["org.opencontainers.image.revision"]' <<<"$ann")" = "$rev" ] || fail "stamped revision: $ann, want $rev"
+created=$(jq -r '.["org.opencontainers.image.created"]' <<<"$ann")
+[ "$created" != "1970-01-01T00:00:00Z" ] && [ "$(date -u -d "$created" +%s)" -gt 1700000000 ] || fail "stamped created is $created"
+iann=$(skopeo inspect --raw "oci:$L" | jq -c '.annotations')
+[ "$(jq -r '.["org.opencontainers.image.revision"]' <<<"$iann")" = "$rev" ] || fail "stamped index revision: $iann"
+echo "  revision $rev, created $created on the manifest and the index"
+# Leave the unstamped outputs behind for the next scripts.
+$BAZEL build //examples/service >/dev/null 2>&1
