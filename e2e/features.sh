@@ -13,6 +13,9 @@ source e2e/lib.sh
 source e2e/servers.sh
 source e2e/checks.sh
 
+# apk architecture per OCI platform, for the purls.
+declare -A LOADER_ARCH=([linux-amd64]=x86_64 [linux-arm64]=aarch64)
+
 W=$E2E_WORK/features
 rm -rf "$W" && mkdir -p "$W"
 start_mirror
@@ -95,6 +98,36 @@ while read -r digest os arch variant; do
   [ "$(jq -r '.["org.opencontainers.image.base.digest"]' <<<"$m")" = "${BASE[$p]}" ] || fail "$p: base.digest in $m, want ${BASE[$p]}"
 done < <(index_platforms "$G")
 echo "  go_app: base.name //e2e:musl_dynamic_image, base.digest = the musl_dynamic image of each platform"
+
+log "SBOMs: the SPDX validator (tools-golang), digests, OS, layers, syft reads them back"
+$BAZEL build --output_groups=sbom,sboms //examples/service
+spdx=$W/spdxcheck
+(cd e2e/spdxcheck && go build -o "$spdx" .)
+"$spdx" --contains 2 "$bin/examples/service/service.spdx.json"
+jq -e --arg d "$(layout_digest "$L")" '.packages[] | select(.SPDXID == "SPDXRef-Index") | .versionInfo == $d' \
+  "$bin/examples/service/service.spdx.json" >/dev/null || fail "the index SBOM does not carry the index digest"
+out=$($BAZEL info output_path 2>/dev/null)
+while read -r digest os arch variant; do
+  p=$os-$arch${variant:+-$variant}
+  f=$(grep -l "\"$digest\"" "$out"/*/bin/examples/service/image/sbom.spdx.json | head -1)
+  [ -n "$f" ] || fail "$p: no image SBOM names the manifest digest $digest"
+  "$spdx" --contains 6 "$f"
+  jq -e --arg d "$digest" '
+    (.packages[] | select(.SPDXID == "SPDXRef-Image") | .versionInfo == $d) and
+    (.packages[] | select(.SPDXID == "SPDXRef-OperatingSystem") | .name == "alpine" and .versionInfo == "3.21.0") and
+    ([.relationships[] | select(.relationshipType == "CONTAINS" and (.spdxElementId | startswith("SPDXRef-Layer-")))] | length == 3)' \
+    "$f" >/dev/null || fail "$p: $f lacks the digest, the OS or the layer -> package relationships"
+  got=$(syft convert "$f" -o json 2>/dev/null | jq -r '[.artifacts[] | select(.type == "apk") | .name + " " + .version + " " + .purl] | sort | .[]')
+  want=$(printf '%s\n' \
+    "alpine-baselayout-data 3.6.8-r0 pkg:apk/alpine/alpine-baselayout-data@3.6.8-r0?arch=${LOADER_ARCH[$p]}&distro=alpine-3.21.0&upstream=alpine-baselayout" \
+    "ca-certificates-bundle 20241121-r0 pkg:apk/alpine/ca-certificates-bundle@20241121-r0?arch=${LOADER_ARCH[$p]}&distro=alpine-3.21.0&upstream=ca-certificates" \
+    "musl 1.2.3-r0 pkg:apk/alpine/musl@1.2.3-r0?arch=${LOADER_ARCH[$p]}&distro=alpine-3.21.0&upstream=musl")
+  [ "$got" = "$want" ] || fail "$p: syft read from the SBOM:
+$got
+want
+$want"
+  echo "  $p: $(basename "$(dirname "$(dirname "$(dirname "$(dirname "$f")")")")") SBOM valid; syft reads the 3 packages with distro alpine-3.21.0"
+done < <(index_platforms "$L")
 
 log "service with --stamp: annotations from the workspace status"
 rev=$(git rev-parse HEAD)

@@ -19,7 +19,9 @@ Three actions, none with network access:
    layer, then each of `tars` (in order), then one layer of `users`,
    `groups` and `permissions` (read against everything below it), and
    writes the config and an OCI image layout (a directory).
-3. `ApkSbom`: `apkimage sbom` writes an SPDX 2.3 JSON of the packages.
+3. `ApkSbom`: `apkimage sbom` writes an SPDX 2.3 JSON of the image: its
+   digest, its layers, the OS of `/etc/os-release`, and the packages
+   (image CONTAINS layers, the apk layer CONTAINS the packages).
 
 The image's platform comes from the packages' architecture (or from `base`),
 so use `packages = "@<repo>//:packages"` and build it under an `oci_index`
@@ -134,18 +136,19 @@ def _layer_action(ctx, pkgs, base_layer):
     )
     return layer, meta
 
-def _sbom_action(ctx, meta):
+def _sbom_action(ctx, meta, layout):
     sbom = ctx.actions.declare_file(ctx.label.name + "/sbom.spdx.json")
     args = ctx.actions.args()
     args.add("sbom")
     args.add("--meta", meta)
+    args.add("--layout", layout.path)
     args.add("--name", str(ctx.label))
     args.add("--created", str(ctx.attr.mtime))
     args.add("--out", sbom)
     ctx.actions.run(
         executable = ctx.executable._apkimage,
         arguments = [args],
-        inputs = [meta],
+        inputs = [meta, layout],
         outputs = [sbom],
         mnemonic = "ApkSbom",
         progress_message = "Writing the SPDX SBOM of %s" % ctx.label,
@@ -246,8 +249,9 @@ def _musl_base_image_impl(ctx):
     sbom = base.sbom if base else None
     if pkgs:
         layer, meta = _layer_action(ctx, pkgs, base.apk_layer if base else None)
-        sbom = _sbom_action(ctx, meta)
     layout, config, digest = _image_action(ctx, row, base, layer, meta)
+    if pkgs:
+        sbom = _sbom_action(ctx, meta, layout)
 
     groups = {
         "config": depset([config]),

@@ -15,7 +15,9 @@ images, see `stamp`).
 
 Output: the layout directory `<name>` (push it with `oci_push`, `skopeo copy
 oci:<dir> ...` or `crane push <dir> ...`); provider `OciIndexInfo` (the
-platform images, for `oci_sign` and `oci_attest`).
+platform images, for `oci_sign` and `oci_attest`); output group `sbom`:
+`<name>.spdx.json`, an SPDX 2.3 document of the index (its digest, each
+platform's image and digest); output group `sboms`: the images' own SBOMs.
 """
 
 def _platforms_transition_impl(settings, attr):
@@ -86,9 +88,25 @@ def _oci_index_impl(ctx):
         mnemonic = "OciIndex",
         progress_message = "Merging %d platform images into the OCI index %s" % (len(images), ctx.label),
     )
+    sbom = ctx.actions.declare_file(ctx.label.name + ".spdx.json")
+    sargs = ctx.actions.args()
+    sargs.add("sbom")
+    sargs.add("--index", out.path)
+    sargs.add("--name", str(ctx.label))
+    sargs.add("--created", str(ctx.attr.mtime))
+    sargs.add("--out", sbom)
+    ctx.actions.run(
+        executable = ctx.executable._apkimage,
+        arguments = [sargs],
+        inputs = [out],
+        outputs = [sbom],
+        mnemonic = "ApkSbom",
+        progress_message = "Writing the SPDX SBOM of the index %s" % ctx.label,
+    )
     return [
         DefaultInfo(files = depset([out])),
         OutputGroupInfo(
+            sbom = depset([sbom]),
             sboms = depset([i.sbom for i in images if i.sbom]),
             layouts = depset([i.layout for i in images]),
         ),

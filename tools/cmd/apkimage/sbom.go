@@ -8,24 +8,38 @@ import (
 	"os"
 	"time"
 
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/image"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/sbom"
 )
 
 // sbomMeta is the part of the layer verb's META.json that the SBOM needs.
 type sbomMeta struct {
-	Packages []sbom.Package `json:"packages"`
+	Digest    string            `json:"digest"`
+	OSRelease map[string]string `json:"os_release"`
+	Packages  []sbom.Package    `json:"packages"`
 }
 
-// sbomMain writes an SPDX 2.3 SBOM from a layer's META.json:
-// apkimage sbom --meta META.json --name NAME [--created SECONDS] --out FILE
+const sbomUsage = `usage: apkimage sbom --meta META.json --name NAME [--layout DIR] [--created SECONDS] --out SBOM.spdx.json
+       apkimage sbom --index LAYOUT --name NAME [--created SECONDS] --out SBOM.spdx.json
+
+Writes an SPDX 2.3 JSON document. With --meta: the packages of META.json,
+the OS of its os_release, and with --layout the image's digest and its
+layers (image CONTAINS layers, the apk layer CONTAINS the packages). With
+--index: the image index's digest and each platform's image.
+
+flags:`
+
+// sbomMain writes an image's or an index's SPDX 2.3 SBOM.
 func sbomMain(args []string) error {
 	fs := flag.NewFlagSet("sbom", flag.ContinueOnError)
 	meta := fs.String("meta", "", "`META.json` written by apkimage layer")
+	layout := fs.String("layout", "", "the image's OCI layout `DIR` (for its digest and layers)")
+	index := fs.String("index", "", "an image index's OCI layout `DIR` (instead of --meta)")
 	name := fs.String("name", "", "image `NAME` for the document and its root package")
 	created := fs.Int64("created", 0, "creation time in `SECONDS` since the Unix epoch")
 	out := fs.String("out", "", "output SPDX JSON `FILE` (written atomically)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: apkimage sbom --meta META.json --name NAME [--created SECONDS] --out SBOM.spdx.json\n\nWrites an SPDX 2.3 JSON document listing the packages of META.json.\n\nflags:")
+		fmt.Fprintln(fs.Output(), sbomUsage)
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -34,11 +48,23 @@ func sbomMain(args []string) error {
 	if fs.NArg() > 0 {
 		return imgUsageError(fs, "unexpected arguments %q", fs.Args())
 	}
-	if *meta == "" || *name == "" || *out == "" {
-		return imgUsageError(fs, "--meta, --name and --out are required")
+	if (*meta == "") == (*index == "") || *name == "" || *out == "" {
+		return imgUsageError(fs, "--name, --out and one of --meta or --index are required")
 	}
 	if *created < 0 {
 		return imgUsageError(fs, "--created %d is before the Unix epoch", *created)
+	}
+	when := time.Unix(*created, 0).UTC()
+	var buf bytes.Buffer
+	if *index != "" {
+		x, err := indexDoc(*index, *name, when)
+		if err != nil {
+			return err
+		}
+		if err := sbom.WriteIndex(&buf, *x); err != nil {
+			return err
+		}
+		return imgWriteFile(*out, buf.Bytes())
 	}
 	raw, err := os.ReadFile(*meta)
 	if err != nil {
@@ -48,10 +74,53 @@ func sbomMain(args []string) error {
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return fmt.Errorf("parsing %s (expected the META.json of apkimage layer): %w", *meta, err)
 	}
-	var buf bytes.Buffer
-	doc := sbom.Doc{Name: *name, Created: time.Unix(*created, 0).UTC(), Packages: m.Packages}
+	doc := sbom.Doc{Name: *name, Created: when, Packages: m.Packages}
+	if id := m.OSRelease["ID"]; id != "" {
+		doc.OS = &sbom.OS{ID: id, Name: m.OSRelease["NAME"], Version: m.OSRelease["VERSION_ID"], PrettyName: m.OSRelease["PRETTY_NAME"]}
+	}
+	if *layout != "" {
+		s, err := image.Summarize(*layout)
+		if err != nil {
+			return err
+		}
+		if len(s.Layers) != len(s.DiffIDs) {
+			return fmt.Errorf("layout %s is not a single image; pass the image's layout to --layout and an index's to --index", *layout)
+		}
+		doc.Digest = s.Digest.String()
+		found := false
+		for i, l := range s.Layers {
+			has := l.Digest.String() == m.Digest
+			found = found || has
+			doc.Layers = append(doc.Layers, sbom.Layer{Digest: l.Digest.String(), DiffID: s.DiffIDs[i].String(), Packages: has})
+		}
+		if !found {
+			return fmt.Errorf("layout %s has no layer %s of %s: pass the META.json of the layer this image was built from", *layout, m.Digest, *meta)
+		}
+	}
 	if err := sbom.Write(&buf, doc); err != nil {
 		return fmt.Errorf("%s: %w", *meta, err)
 	}
 	return imgWriteFile(*out, buf.Bytes())
+}
+
+func indexDoc(dir, name string, created time.Time) (*sbom.Index, error) {
+	s, err := image.Summarize(dir)
+	if err != nil {
+		return nil, err
+	}
+	if s.Manifests == nil {
+		return nil, fmt.Errorf("layout %s holds an image, not an index; pass it to --layout with --meta", dir)
+	}
+	x := &sbom.Index{Name: name, Created: created, Digest: s.Digest.String()}
+	for _, d := range s.Manifests {
+		p := "unknown"
+		if d.Platform != nil {
+			p = d.Platform.OS + "/" + d.Platform.Architecture
+			if d.Platform.Variant != "" {
+				p += "/" + d.Platform.Variant
+			}
+		}
+		x.Images = append(x.Images, sbom.IndexImage{Digest: d.Digest.String(), Platform: p})
+	}
+	return x, nil
 }

@@ -102,3 +102,48 @@ func LayerFiles(dir string) ([]LayerFile, error) {
 	}
 	return out, nil
 }
+
+// Summary is what an SBOM needs to know of a layout.
+type Summary struct {
+	// Digest is the digest of index.json's one entry: an image manifest or
+	// an image index.
+	Digest v1.Hash
+	// Layers and DiffIDs are the image's (image layouts only).
+	Layers  []v1.Descriptor
+	DiffIDs []v1.Hash
+	// Manifests are the index's entries with their platforms (index
+	// layouts only).
+	Manifests []v1.Descriptor
+}
+
+// Summarize reads a layout written by WriteLayout or MergeIndex.
+func Summarize(dir string) (*Summary, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "index.json"))
+	if err != nil {
+		return nil, fmt.Errorf("layout %s: %w (is it an OCI image layout?)", dir, err)
+	}
+	var top v1.IndexManifest
+	if err := json.Unmarshal(b, &top); err != nil {
+		return nil, fmt.Errorf("layout %s: parsing index.json: %w", dir, err)
+	}
+	if len(top.Manifests) != 1 {
+		return nil, fmt.Errorf("layout %s: index.json lists %d entries, want one image or index", dir, len(top.Manifests))
+	}
+	d := top.Manifests[0]
+	if d.MediaType.IsIndex() {
+		ib, err := readBlob(dir, d)
+		if err != nil {
+			return nil, fmt.Errorf("layout %s: index: %w", dir, err)
+		}
+		var idx v1.IndexManifest
+		if err := json.Unmarshal(ib, &idx); err != nil {
+			return nil, fmt.Errorf("layout %s: parsing index %s: %w", dir, d.Digest, err)
+		}
+		return &Summary{Digest: d.Digest, Manifests: idx.Manifests}, nil
+	}
+	s, err := readSingle(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Summary{Digest: s.desc.Digest, Layers: s.manifest.Layers, DiffIDs: s.config.RootFS.DiffIDs}, nil
+}

@@ -17,5 +17,12 @@
 //   - The apk url is the project's homepage (the .PKGINFO url field), so it
 //     goes to homepage; downloadLocation is NOASSERTION.
 //   - A root package for the image CONTAINS every APK package; the document
-//     DESCRIBES the root.
+//     DESCRIBES the root. Given the image's digest, the root carries it as
+//     its version, a SHA256 checksum and a pkg:oci purl; given its layers,
+//     the image CONTAINS one ARCHIVE package per layer (digest, diff_id)
+//     and the apk layer CONTAINS the packages; given /etc/os-release, an
+//     OPERATING-SYSTEM package (ID, VERSION_ID) and the purls' distro
+//     qualifier (alpine-3.21.0), as syft writes it.
+//   - WriteIndex describes an image index: the index package (its digest)
+//     CONTAINS one package per platform's image (digest, platform).
 package sbom

@@ -36,10 +36,13 @@ func uniqueID(used map[string]bool, id string) string {
 
 // purl is the package URL pkg:apk/alpine/NAME@VERSION?arch=ARCH&upstream=ORIGIN
 // with qualifiers in key order and empty ones left out.
-func purl(p Package) string {
+func purl(p Package) string { return purlDistro(p, "") }
+
+// purlDistro adds the distro qualifier (e.g. alpine-3.21.0), as syft writes it.
+func purlDistro(p Package, distro string) string {
 	s := "pkg:apk/alpine/" + purlEscape(p.Name) + "@" + purlEscape(p.Version)
 	sep := "?"
-	for _, q := range [][2]string{{"arch", p.Arch}, {"upstream", p.Origin}} {
+	for _, q := range [][2]string{{"arch", p.Arch}, {"distro", distro}, {"upstream", p.Origin}} {
 		if q[1] == "" {
 			continue
 		}

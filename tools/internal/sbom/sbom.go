@@ -1,7 +1,6 @@
 package sbom
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -29,6 +28,27 @@ type Doc struct {
 	Created time.Time
 	// Packages are the image's APK packages, in install order.
 	Packages []Package
+	// Digest is the image manifest's digest ("sha256:<hex>"), if known: the
+	// root package's SHA256 checksum and purl.
+	Digest string
+	// OS is the distribution named by the image's /etc/os-release, if any.
+	OS *OS
+	// Layers are the image's layers, bottom first. When given, the image
+	// CONTAINS each layer and the layer marked Packages CONTAINS the
+	// packages; without them the image CONTAINS the packages.
+	Layers []Layer
+}
+
+// OS is what /etc/os-release says about the distribution.
+type OS struct {
+	ID, Name, Version, PrettyName string
+}
+
+// Layer is one layer of the image.
+type Layer struct {
+	Digest   string // of the compressed blob
+	DiffID   string // of the uncompressed tar
+	Packages bool   // the APK packages are installed in this layer
 }
 
 // Package is one installed APK package, as the layer verb's META.json lists it.
@@ -50,17 +70,7 @@ func Write(w io.Writer, d Doc) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return fmt.Errorf("encoding SBOM %s: %w", d.Name, err)
-	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("writing SBOM %s: %w", d.Name, err)
-	}
-	return nil
+	return encode(w, d.Name, doc)
 }
 
 func build(d Doc) (*document, error) {
@@ -86,21 +96,55 @@ func build(d Doc) (*document, error) {
 			Created:  d.Created.UTC().Format(time.RFC3339),
 			Creators: []string{Creator},
 		},
-		Packages: []spdxPackage{root},
 		Relationships: []relationship{{
 			Element: "SPDXRef-DOCUMENT", Type: "DESCRIBES", Related: root.SPDXID,
 		}},
 	}
+	if d.Digest != "" {
+		if err := setDigest(&root, d.Name, d.Digest); err != nil {
+			return nil, fmt.Errorf("SBOM %s: %w", d.Name, err)
+		}
+	}
+	doc.Packages = []spdxPackage{root}
 	used := map[string]bool{root.SPDXID: true}
+	distro := ""
+	if d.OS != nil && d.OS.ID != "" {
+		osp := spdxPackage{
+			SPDXID: "SPDXRef-OperatingSystem", Name: d.OS.ID, VersionInfo: d.OS.Version,
+			Description: d.OS.PrettyName, DownloadLocation: noAssertion, LicenseConcluded: noAssertion,
+			LicenseDeclared: noAssertion, CopyrightText: noAssertion, Supplier: noAssertion,
+			PrimaryPurpose: "OPERATING-SYSTEM",
+		}
+		used[osp.SPDXID] = true
+		doc.Packages = append(doc.Packages, osp)
+		doc.Relationships = append(doc.Relationships, relationship{Element: root.SPDXID, Type: "CONTAINS", Related: osp.SPDXID})
+		distro = d.OS.ID
+		if d.OS.Version != "" {
+			distro += "-" + d.OS.Version
+		}
+	}
+	holder := root.SPDXID // what CONTAINS the packages
+	for i, l := range d.Layers {
+		lp, err := layerPackage(i, l)
+		if err != nil {
+			return nil, fmt.Errorf("SBOM %s: %w", d.Name, err)
+		}
+		used[lp.SPDXID] = true
+		doc.Packages = append(doc.Packages, lp)
+		doc.Relationships = append(doc.Relationships, relationship{Element: root.SPDXID, Type: "CONTAINS", Related: lp.SPDXID})
+		if l.Packages {
+			holder = lp.SPDXID
+		}
+	}
 	for _, p := range d.Packages {
-		sp, err := apkPackage(p)
+		sp, err := apkPackage(p, distro)
 		if err != nil {
 			return nil, fmt.Errorf("SBOM %s: package %s-%s: %w", d.Name, p.Name, p.Version, err)
 		}
 		sp.SPDXID = uniqueID(used, "SPDXRef-Package-"+sanitizeID(p.Name))
 		doc.Packages = append(doc.Packages, sp)
 		doc.Relationships = append(doc.Relationships, relationship{
-			Element: root.SPDXID, Type: "CONTAINS", Related: sp.SPDXID,
+			Element: holder, Type: "CONTAINS", Related: sp.SPDXID,
 		})
 	}
 	ns, err := namespace(d)
@@ -111,7 +155,7 @@ func build(d Doc) (*document, error) {
 	return doc, nil
 }
 
-func apkPackage(p Package) (spdxPackage, error) {
+func apkPackage(p Package, distro string) (spdxPackage, error) {
 	if p.Name == "" || p.Version == "" {
 		return spdxPackage{}, fmt.Errorf("name and version are required; regenerate META.json with apkimage layer")
 	}
@@ -126,7 +170,7 @@ func apkPackage(p Package) (spdxPackage, error) {
 		Supplier:         noAssertion,
 		Description:      p.Description,
 		ExternalRefs: []externalRef{{
-			Category: "PACKAGE-MANAGER", Type: "purl", Locator: purl(p),
+			Category: "PACKAGE-MANAGER", Type: "purl", Locator: purlDistro(p, distro),
 		}},
 	}
 	if validExpression(p.License) {
@@ -157,11 +201,16 @@ func q1Hex(q string) (string, error) {
 // namespace derives the documentNamespace from everything else in the
 // document, so equal inputs give equal documents and different ones differ.
 func namespace(d Doc) (string, error) {
+	// The fields added later are left out when empty, so documents without
+	// them keep the namespace they always had.
 	b, err := json.Marshal(struct {
 		Name     string
 		Created  string
 		Packages []Package
-	}{d.Name, d.Created.UTC().Format(time.RFC3339), d.Packages})
+		Digest   string  `json:",omitempty"`
+		OS       *OS     `json:",omitempty"`
+		Layers   []Layer `json:",omitempty"`
+	}{d.Name, d.Created.UTC().Format(time.RFC3339), d.Packages, d.Digest, d.OS, d.Layers})
 	if err != nil {
 		return "", fmt.Errorf("SBOM %s: %w", d.Name, err)
 	}
