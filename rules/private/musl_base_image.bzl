@@ -75,6 +75,10 @@ _ATTRS = dict({
         doc = "Set `PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`, and `SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt` when the packages install that CA bundle, unless `env` or the base sets them.",
         default = True,
     ),
+    "max_layers": attr.int(
+        doc = "Split the apk packages into at most this many layers, grouped by origin: the `max_layers - 1` origins with the most bytes get a layer each (in install order), the last layer holds the other packages and the generated files (apk database, `/etc/apk`). A change to one package then re-pushes its origin's layer and the small last one. 1 (default) writes one layer; the `layer` output group is then a directory of `layer-NN.tar.gz`.",
+        default = 1,
+    ),
     "busybox_links": attr.bool(
         doc = "When a package installs `/bin/busybox`, create its applet symlinks (from `/etc/busybox-paths.d/*` when shipped, else the applet list kept for that busybox version in `tools/internal/busybox/applets`), as busybox's install script would.",
         default = True,
@@ -107,7 +111,10 @@ _ATTRS = dict({
 }, **STAMP_ATTRS)
 
 def _layer_action(ctx, pkgs, base_layer):
-    layer = ctx.actions.declare_file(ctx.label.name + "/layer.tar.gz")
+    if ctx.attr.max_layers > 1:
+        layer = ctx.actions.declare_directory(ctx.label.name + "/layers")
+    else:
+        layer = ctx.actions.declare_file(ctx.label.name + "/layer.tar.gz")
     meta = ctx.actions.declare_file(ctx.label.name + "/layer.json")
     args = ctx.actions.args()
     args.add("layer")
@@ -123,6 +130,8 @@ def _layer_action(ctx, pkgs, base_layer):
         inputs.append(base_layer)
     if not ctx.attr.busybox_links:
         args.add("--no-busybox-links")
+    if ctx.attr.max_layers > 1:
+        args.add("--max-layers", str(ctx.attr.max_layers))
     args.add("--out", layer)
     args.add("--meta", meta)
     args.add_all(pkgs.apks)
@@ -182,7 +191,10 @@ def _image_action(ctx, row, base, layer, meta):
         args.add("--base", base.layout.path)
         args.add("--base-name", str(ctx.attr.base.label))
         inputs.append(base.layout)
-    if layer:
+    if layer and layer.is_directory:
+        args.add("--layer-dir", layer.path)
+        inputs.append(layer)
+    elif layer:
         args.add("--layer", layer)
         inputs.append(layer)
     if meta and ctx.attr.default_env:
@@ -237,6 +249,8 @@ def _musl_base_image_impl(ctx):
         fail("give packages, base or both")
     if pkgs and base and pkgs.arch != base.arch:
         fail("packages are for {} but base {} is for {}".format(pkgs.arch, ctx.attr.base.label, base.arch))
+    if ctx.attr.max_layers < 1:
+        fail("max_layers must be at least 1")
     if ctx.attr.accounts and not pkgs:
         fail("accounts need packages: they are written into the apk layer")
     arch = pkgs.arch if pkgs else base.arch

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -44,6 +45,7 @@ func imageMain(args []string) error {
 		cmd       imgJSONArray
 	)
 	fs.Var(layers.flag(true), "layer", "gzipped layer `FILE` (from apkimage layer); repeatable, order kept with --tar")
+	fs.Var(layerDirFlag{&layers}, "layer-dir", "`DIR` of gzipped layers (apkimage layer --max-layers), added in name order; repeatable, order kept")
 	fs.Var(layers.flag(false), "tar", "tar `FILE`, plain or gzip/bzip2-compressed (recognised by content), stored gzipped deterministically here; repeatable, order kept with --layer")
 	fs.Var(&env, "env", "environment `KEY=VALUE`; repeatable; overrides the base's value of KEY")
 	fs.Var(&labels, "label", "config label `KEY=VALUE`; repeatable")
@@ -157,6 +159,25 @@ func (f imgLayerFlag) Set(path string) error {
 		by = "apkimage image --layer " + filepath.Base(path)
 	}
 	f.list.layers = append(f.list.layers, image.Layer{Path: path, Gzipped: f.gzipped, CreatedBy: by})
+	return nil
+}
+
+// layerDirFlag adds every *.tar.gz of a directory, in name order.
+type layerDirFlag struct{ list *imgLayerList }
+
+func (f layerDirFlag) String() string { return "" }
+
+func (f layerDirFlag) Set(dir string) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*.tar.gz"))
+	if err != nil || len(files) == 0 {
+		return fmt.Errorf("--layer-dir %s holds no *.tar.gz layers", dir)
+	}
+	sort.Strings(files)
+	for _, p := range files {
+		if err := (imgLayerFlag{f.list, true}).Set(p); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -25,7 +25,7 @@ import (
 
 const layerUsage = `usage: apkimage layer --lock LOCK.json --arch ARCH (--key FILE ... | --keyring DIR)
                       --mtime SECONDS [--account NAME:UID:GID[:HOME[:SHELL]] ...]
-                      [--base-layer BASE_LAYER.tar.gz] [--no-busybox-links]
+                      [--base-layer BASE_LAYER.tar.gz] [--no-busybox-links] [--max-layers N]
                       --out LAYER.tar.gz --meta META.json APK...
 
 Checks each APK against the lock (the lock's packages for ARCH, in order:
@@ -84,6 +84,7 @@ func layerMain(args []string) error {
 	mtime := fs.Int64("mtime", -1, "modification time of every entry, `SECONDS` since the Unix epoch")
 	var accounts accountList
 	fs.Var(&accounts, "account", "add a user and group `NAME:UID:GID[:HOME[:SHELL]]` (repeatable)")
+	maxLayers := fs.Int("max-layers", 1, "split the packages into at most `N` layers grouped by origin; N > 1 makes --out a directory of layer-NN.tar.gz")
 	noBusybox := fs.Bool("no-busybox-links", false, "do not create busybox's applet links when /bin/busybox is installed")
 	out := fs.String("out", "", "layer `LAYER.tar.gz` to write")
 	meta := fs.String("meta", "", "layer metadata `META.json` to write")
@@ -156,7 +157,7 @@ func layerMain(args []string) error {
 	if !*noBusybox {
 		opt.Busybox = busybox.Links
 	}
-	return writeLayer(*out, *meta, *arch, pkgs, locked.Packages, opt)
+	return writeLayer(*out, *meta, *arch, pkgs, locked.Packages, opt, *maxLayers)
 }
 
 // lockedKeyring reads the key files and accepts each only if the lock holds

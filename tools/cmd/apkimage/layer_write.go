@@ -14,15 +14,26 @@ import (
 )
 
 // layerMeta is META.json. Fields are declared in the alphabetical order of
-// their JSON names so the file has sorted keys.
+// their JSON names so the file has sorted keys. Digest, DiffID and Size
+// describe the (last) layer; with --max-layers, Layers lists every one.
 type layerMeta struct {
 	Arch      string            `json:"arch"`
 	CABundle  string            `json:"ca_bundle,omitempty"`
 	DiffID    string            `json:"diff_id"`
 	Digest    string            `json:"digest"`
+	Layers    []metaLayer       `json:"layers,omitempty"`
 	OSRelease map[string]string `json:"os_release,omitempty"`
 	Packages  []metaPackage     `json:"packages"`
 	Size      int64             `json:"size"`
+}
+
+// metaLayer is one layer of a split (--max-layers) install.
+type metaLayer struct {
+	DiffID  string   `json:"diff_id"`
+	Digest  string   `json:"digest"`
+	File    string   `json:"file"`
+	Origins []string `json:"origins"`
+	Size    int64    `json:"size"`
 }
 
 // metaPackage is one installed package, for the SBOM.
@@ -30,6 +41,7 @@ type metaPackage struct {
 	Arch        string `json:"arch"`
 	Checksum    string `json:"checksum"`
 	Description string `json:"description"`
+	Layer       string `json:"layer,omitempty"` // digest of its layer, in a split install
 	License     string `json:"license"`
 	Name        string `json:"name"`
 	Origin      string `json:"origin"`
@@ -37,48 +49,39 @@ type metaPackage struct {
 	Version     string `json:"version"`
 }
 
-// writeLayer streams the merged root through deterministic gzip into a
-// temporary file beside out, writes META.json the same way, and renames
+// writeLayer streams the merged root through deterministic gzip into
+// temporary files beside out, writes META.json the same way, and renames
 // both into place only when everything succeeded. On failure neither
-// output exists (an older one is left as it was).
-func writeLayer(out, meta, arch string, pkgs []layer.Package, locked []lock.Package, opt layer.Options) (err error) {
-	tmpOut, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".tmp-*")
+// output exists (an older one is left as it was). With maxLayers > 1, out
+// is a directory of layer-NN.tar.gz files, grouped by origin.
+func writeLayer(out, meta, arch string, pkgs []layer.Package, locked []lock.Package, opt layer.Options, maxLayers int) (err error) {
+	split := maxLayers > 1
+	tmp, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", out, err)
 	}
 	defer func() {
-		tmpOut.Close()
 		if err != nil {
-			os.Remove(tmpOut.Name())
+			os.RemoveAll(tmp)
 		}
 	}()
-
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	var lres *layer.Result
-	go func() {
-		var werr error
-		lres, werr = layer.Write(pw, pkgs, opt)
-		pw.CloseWithError(werr)
-		done <- werr
-	}()
-	res, cerr := gzipx.Compress(tmpOut, pr)
-	// Unblock the writer if compression stopped early, then wait for it.
-	pr.CloseWithError(fmt.Errorf("compression stopped"))
-	if werr := <-done; werr != nil {
-		return fmt.Errorf("layer for %s: %w", arch, werr)
+	var layers []metaLayer
+	emit := func(i int, g layer.Group, writeTo func(io.Writer) error) error {
+		name := fmt.Sprintf("layer-%02d.tar.gz", i)
+		res, err := compressTo(filepath.Join(tmp, name), writeTo)
+		if err != nil {
+			return err
+		}
+		layers = append(layers, metaLayer{DiffID: res.DiffID.String(), Digest: res.Digest.String(), File: name,
+			Origins: append([]string{}, g.Origins...), Size: res.Size})
+		return nil
 	}
-	if cerr != nil {
-		return fmt.Errorf("writing %s: %w", out, cerr)
+	lres, err := layer.WriteSplit(pkgs, opt, maxLayers, emit)
+	if err != nil {
+		return fmt.Errorf("layer for %s: %w", arch, err)
 	}
-	if err := tmpOut.Sync(); err != nil {
-		return fmt.Errorf("writing %s: %w", out, err)
-	}
-	if err := tmpOut.Chmod(0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", out, err)
-	}
-
-	m := layerMeta{Arch: arch, DiffID: res.DiffID.String(), Digest: res.Digest.String(), Size: res.Size,
+	last := layers[len(layers)-1]
+	m := layerMeta{Arch: arch, DiffID: last.DiffID, Digest: last.Digest, Size: last.Size,
 		Packages: []metaPackage{}, CABundle: lres.CABundle, OSRelease: lres.OSRelease}
 	// The base image's packages that stay come first: the SBOM lists
 	// every package of the image once.
@@ -87,10 +90,23 @@ func writeLayer(out, meta, arch string, pkgs []layer.Package, locked []lock.Pack
 			Description: r.Description, License: r.License, Name: r.Name,
 			Origin: r.Origin, URL: r.URL, Version: r.Version})
 	}
+	if split {
+		m.Layers = layers
+	}
+	layerOf := map[int]string{}
+	for gi, g := range lres.Groups {
+		for _, pi := range g.Packages {
+			layerOf[pi] = layers[gi].Digest
+		}
+	}
 	for i, p := range pkgs {
-		m.Packages = append(m.Packages, metaPackage{Arch: p.Info.Arch, Checksum: locked[i].Checksum,
+		mp := metaPackage{Arch: p.Info.Arch, Checksum: locked[i].Checksum,
 			Description: p.Info.Description, License: p.Info.License, Name: p.Info.Name,
-			Origin: p.Info.Origin, URL: p.Info.URL, Version: p.Info.Version})
+			Origin: p.Info.Origin, URL: p.Info.URL, Version: p.Info.Version}
+		if split {
+			mp.Layer = layerOf[i]
+		}
+		m.Packages = append(m.Packages, mp)
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -102,9 +118,50 @@ func writeLayer(out, meta, arch string, pkgs []layer.Package, locked []lock.Pack
 	if err := lock.WriteFileAtomic(meta, buf.Bytes(), 0o644); err != nil {
 		return err
 	}
-	if err := os.Rename(tmpOut.Name(), out); err != nil {
+	if split {
+		if err := os.Chmod(tmp, 0o755); err == nil {
+			os.RemoveAll(out)
+			err = os.Rename(tmp, out)
+		}
+		if err != nil {
+			os.Remove(meta)
+			return fmt.Errorf("writing %s: %w", out, err)
+		}
+		return nil
+	}
+	if err := os.Rename(filepath.Join(tmp, layers[0].File), out); err != nil {
 		os.Remove(meta)
 		return fmt.Errorf("writing %s: %w", out, err)
 	}
-	return nil
+	return os.RemoveAll(tmp)
+}
+
+// compressTo writes what writeTo produces through deterministic gzip to
+// path (0644, synced).
+func compressTo(path string, writeTo func(io.Writer) error) (*gzipx.Result, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer f.Close()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		werr := writeTo(pw)
+		pw.CloseWithError(werr)
+		done <- werr
+	}()
+	res, cerr := gzipx.Compress(f, pr)
+	// Unblock the writer if compression stopped early, then wait for it.
+	pr.CloseWithError(fmt.Errorf("compression stopped"))
+	if werr := <-done; werr != nil {
+		return nil, werr // the layer's own error, already naming the package
+	}
+	if cerr != nil {
+		return nil, fmt.Errorf("writing %s: %w", path, cerr)
+	}
+	if err := f.Sync(); err != nil {
+		return nil, fmt.Errorf("writing %s: %w", path, err)
+	}
+	return &res, nil
 }

@@ -87,9 +87,15 @@ func sbomMain(args []string) error {
 			return fmt.Errorf("layout %s is not a single image; pass the image's layout to --layout and an index's to --index", *layout)
 		}
 		doc.Digest = s.Digest.String()
+		ours := map[string]bool{m.Digest: true}
+		for _, p := range m.Packages {
+			if p.Layer != "" {
+				ours[p.Layer] = true
+			}
+		}
 		found := false
 		for i, l := range s.Layers {
-			has := l.Digest.String() == m.Digest
+			has := ours[l.Digest.String()]
 			found = found || has
 			doc.Layers = append(doc.Layers, sbom.Layer{Digest: l.Digest.String(), DiffID: s.DiffIDs[i].String(), Packages: has})
 		}

@@ -82,11 +82,17 @@ type Result struct {
 	CABundle string
 	// OSRelease holds /etc/os-release's KEY=VALUE pairs (nil without it).
 	OSRelease map[string]string
+	// Groups are the layers written, in order (one for Write).
+	Groups []Group
 }
 
 // Write merges pkgs, given in install order, and writes the layer to w as
 // an uncompressed tar. On error the output is incomplete: discard it.
 func Write(w io.Writer, pkgs []Package, opt Options) (res *Result, err error) {
+	return writeLayers(pkgs, opt, 1, func(_ int, _ Group, writeTo func(io.Writer) error) error { return writeTo(w) })
+}
+
+func writeLayers(pkgs []Package, opt Options, maxLayers int, emit EmitFunc) (res *Result, err error) {
 	if err := checkOptions(&opt); err != nil {
 		return nil, err
 	}
@@ -142,12 +148,20 @@ func Write(w io.Writer, pkgs []Package, opt Options) (res *Result, err error) {
 	if err := describeRoot(t, sp, res); err != nil {
 		return nil, err
 	}
-	cw := &countingWriter{w: w}
-	files, err := writeTar(cw, t, sp, time.Unix(opt.MTime.Unix(), 0))
-	if err != nil {
-		return nil, err
+	groups, keeps := splitByOrigin(t, maxLayers)
+	for i, g := range groups {
+		err := emit(i, g, func(w io.Writer) error {
+			cw := &countingWriter{w: w}
+			files, err := writeTar(cw, t, sp, time.Unix(opt.MTime.Unix(), 0), keeps[i])
+			res.Files += files
+			res.Size += cw.n
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
-	res.Files, res.Size, res.Base = files, cw.n, t.base.kept()
+	res.Groups, res.Base = groups, t.base.kept()
 	for i := range pkgs {
 		res.Packages = append(res.Packages, pkgs[i].Info)
 	}

@@ -11,11 +11,13 @@ import (
 )
 
 // writeTar writes the tree sorted by tar name and returns the number of
-// entries written.
-func writeTar(w io.Writer, t *tree, sp spool, mtime time.Time) (int, error) {
+// entries written. keep, when not nil, selects the entries to write.
+func writeTar(w io.Writer, t *tree, sp spool, mtime time.Time, keep map[*entry]bool) (int, error) {
 	order := make([]*entry, 0, len(t.entries))
 	for _, e := range t.entries {
-		order = append(order, e)
+		if keep == nil || keep[e] {
+			order = append(order, e)
+		}
 	}
 	sort.Slice(order, func(i, j int) bool { return tarLess(order[i], order[j]) })
 

@@ -61,6 +61,9 @@ type Package struct {
 	Checksum    string `json:"checksum"` // apk's Q1: "Q1" + base64(SHA-1 of the control member)
 	URL         string `json:"url"`
 	Description string `json:"description"`
+	// Layer is the digest of the layer holding the package when the
+	// packages are split into several layers; empty otherwise.
+	Layer string `json:"layer,omitempty"`
 }
 
 // Write writes d as SPDX 2.3 JSON: keys sorted, two-space indent, trailing
@@ -124,6 +127,7 @@ func build(d Doc) (*document, error) {
 		}
 	}
 	holder := root.SPDXID // what CONTAINS the packages
+	layerID := map[string]string{}
 	for i, l := range d.Layers {
 		lp, err := layerPackage(i, l)
 		if err != nil {
@@ -135,6 +139,7 @@ func build(d Doc) (*document, error) {
 		if l.Packages {
 			holder = lp.SPDXID
 		}
+		layerID[l.Digest] = lp.SPDXID
 	}
 	for _, p := range d.Packages {
 		sp, err := apkPackage(p, distro)
@@ -143,8 +148,12 @@ func build(d Doc) (*document, error) {
 		}
 		sp.SPDXID = uniqueID(used, "SPDXRef-Package-"+sanitizeID(p.Name))
 		doc.Packages = append(doc.Packages, sp)
+		h := holder
+		if id, ok := layerID[p.Layer]; ok {
+			h = id
+		}
 		doc.Relationships = append(doc.Relationships, relationship{
-			Element: holder, Type: "CONTAINS", Related: sp.SPDXID,
+			Element: h, Type: "CONTAINS", Related: sp.SPDXID,
 		})
 	}
 	ns, err := namespace(d)
