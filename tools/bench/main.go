@@ -32,6 +32,7 @@ var benchmarks = []benchmark{
 	{"compress", "gzip encoders on a sample of the layer tar", true, benchCompress},
 	{"resolve", "APKINDEX parse + verify and resolution of a 30-package world", true, benchResolve},
 	{"lock", "apkimage lock for eight architectures against the loopback mirror", true, benchLock},
+	{"repush", "bytes re-pushed to docker-registry after a one-package update: one layer vs layers by origin", true, benchRepush},
 	{"bazel", "Bazel cold, no-op and one-package-change builds of the e2e index", false, benchBazel},
 }
 
