@@ -136,7 +136,9 @@ d=$(index_platforms "$L" | awk 'NR == 1 {print $1}')
 ann=$(jq -c '.annotations' "$(blob "$L" "$d")")
 [ "$(jq -r '.["org.opencontainers.image.revision"]' <<<"$ann")" = "$rev" ] || fail "stamped revision: $ann, want $rev"
 created=$(jq -r '.["org.opencontainers.image.created"]' <<<"$ann")
-[ "$created" != "1970-01-01T00:00:00Z" ] && [ "$(date -u -d "$created" +%s)" -gt 1700000000 ] || fail "stamped created is $created"
+if [ "$created" = "1970-01-01T00:00:00Z" ] || [ "$(date -u -d "$created" +%s)" -le 1700000000 ]; then
+  fail "stamped created is $created"
+fi
 iann=$(skopeo inspect --raw "oci:$L" | jq -c '.annotations')
 [ "$(jq -r '.["org.opencontainers.image.revision"]' <<<"$iann")" = "$rev" ] || fail "stamped index revision: $iann"
 echo "  revision $rev, created $created on the manifest and the index"

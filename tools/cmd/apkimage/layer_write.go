@@ -119,7 +119,8 @@ func writeLayer(out, meta, arch string, pkgs []layer.Package, locked []lock.Pack
 		return err
 	}
 	if split {
-		if err := os.Chmod(tmp, 0o755); err == nil {
+		err := os.Chmod(tmp, 0o755)
+		if err == nil {
 			os.RemoveAll(out)
 			err = os.Rename(tmp, out)
 		}

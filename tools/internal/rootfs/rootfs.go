@@ -95,7 +95,7 @@ func readLayer(t Tree, l Layer, want func(string) bool, maxData int64, held *int
 		}
 		fl := &File{Path: name, Type: hdr.Typeflag, Mode: hdr.Mode & 0o7777, UID: hdr.Uid, GID: hdr.Gid}
 		switch hdr.Typeflag {
-		case tar.TypeReg, tar.TypeRegA:
+		case tar.TypeReg, '\x00': // '\x00' is the old-style regular file
 			fl.Type = tar.TypeReg
 			if *held+hdr.Size > maxData {
 				return fmt.Errorf("/%s: the files selected hold more than %d bytes; select fewer paths", name, maxData)
