@@ -132,7 +132,7 @@ def _layer_action(ctx, pkgs, base_layer):
         args.add("--no-busybox-links")
     if ctx.attr.max_layers > 1:
         args.add("--max-layers", str(ctx.attr.max_layers))
-    args.add("--out", layer)
+    args.add("--out", layer.path if layer.is_directory else layer)
     args.add("--meta", meta)
     args.add_all(pkgs.apks)
     ctx.actions.run(
