@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/klauspost/compress/gzip"
@@ -21,6 +23,16 @@ const maxBaseFile = 256 << 20
 func readBaseLayer(path string) (*layer.Base, error) {
 	fail := func(err error) (*layer.Base, error) {
 		return nil, fmt.Errorf("base layer %s: %w; pass the apk layer (layer.tar.gz) of the base musl_base_image", path, err)
+	}
+	// A base split by origin (--max-layers) is a directory; its last layer
+	// holds the apk database.
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		layers, _ := filepath.Glob(filepath.Join(path, "*.tar.gz"))
+		if len(layers) == 0 {
+			return fail(fmt.Errorf("the directory holds no *.tar.gz layers"))
+		}
+		sort.Strings(layers)
+		path = layers[len(layers)-1]
 	}
 	f, err := os.Open(path)
 	if err != nil {
