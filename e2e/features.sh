@@ -4,7 +4,8 @@
 # platform copied out with skopeo and unpacked with umoci: accounts (passwd,
 # group, locked shadow, 0700 homes), the paths_tar entries and the
 # permission change on the unpacked root; config fields and annotations
-# with skopeo inspect; the index's annotations; go_app's base annotations;
+# with skopeo inspect; the index's annotations; service_app's base
+# annotations; the SBOMs with the SPDX validator and syft;
 # and a --stamp build whose annotations carry the git revision and the
 # build time.
 set -euo pipefail
@@ -22,7 +23,7 @@ start_mirror
 servers_trap
 on_exit stop_mirror
 
-$BAZEL build //examples/service //examples/go_app //e2e:musl_dynamic
+$BAZEL build //examples/service //examples/service:service_app
 bin=$($BAZEL info bazel-bin 2>/dev/null)
 L=$bin/examples/service/service
 check="$W/check"
@@ -85,19 +86,19 @@ want='{"org.opencontainers.image.created":"1970-01-01T00:00:00Z","org.opencontai
 [ "$idx" = "$want" ] || fail "index annotations $idx, want $want"
 echo "  $idx"
 
-log "go_app: base annotations name the base and its digest in //e2e:musl_dynamic"
-G=$bin/examples/go_app/go_app
+log "service_app: base annotations name :image and its digest"
+G=$bin/examples/service/service_app
 declare -A BASE
 while read -r digest os arch variant; do
   BASE[$os-$arch${variant:+-$variant}]=$digest
-done < <(index_platforms "$bin/e2e/musl_dynamic")
+done < <(index_platforms "$L")
 while read -r digest os arch variant; do
   p=$os-$arch${variant:+-$variant}
   m=$(jq -c '.annotations' "$(blob "$G" "$digest")")
-  [ "$(jq -r '.["org.opencontainers.image.base.name"]' <<<"$m")" = "//e2e:musl_dynamic_image" ] || fail "$p: base.name in $m"
+  [ "$(jq -r '.["org.opencontainers.image.base.name"]' <<<"$m")" = "//examples/service:image" ] || fail "$p: base.name in $m"
   [ "$(jq -r '.["org.opencontainers.image.base.digest"]' <<<"$m")" = "${BASE[$p]}" ] || fail "$p: base.digest in $m, want ${BASE[$p]}"
 done < <(index_platforms "$G")
-echo "  go_app: base.name //e2e:musl_dynamic_image, base.digest = the musl_dynamic image of each platform"
+echo "  service_app: base.name //examples/service:image, base.digest = :image's manifest on each platform"
 
 log "SBOMs: the SPDX validator (tools-golang), digests, OS, layers, syft reads them back"
 $BAZEL build --output_groups=sbom,sboms //examples/service

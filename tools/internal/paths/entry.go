@@ -105,6 +105,13 @@ func Write(tw *tar.Writer, entries []Entry, mtime time.Time, exists func(string)
 		}
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].Path < all[j].Path })
+	if err := firstNameCarries(all); err != nil {
+		return err
+	}
+	byPath = map[string]*Entry{}
+	for i := range all {
+		byPath[all[i].Path] = &all[i]
+	}
 	mt := time.Unix(mtime.Unix(), 0)
 	for _, e := range all {
 		hdr := &tar.Header{Typeflag: e.Type, Name: e.Path, Mode: e.Mode, Uid: e.UID, Gid: e.GID,
@@ -136,6 +143,50 @@ func Write(tw *tar.Writer, entries []Entry, mtime time.Time, exists func(string)
 		if e.Type == tar.TypeReg {
 			if _, err := tw.Write(e.Data); err != nil {
 				return fmt.Errorf("writing /%s: %w", e.Path, err)
+			}
+		}
+	}
+	return nil
+}
+
+// firstNameCarries makes the first name (in tar order) of each hard-linked
+// file the regular entry and the others links to it: an extractor meets a
+// link's target before the link.
+func firstNameCarries(sorted []Entry) error {
+	index := map[string]int{}
+	for i, e := range sorted {
+		index[e.Path] = i
+	}
+	first := map[string]int{} // target path -> index of the group's first name
+	for i, e := range sorted {
+		if e.Type != tar.TypeLink {
+			continue
+		}
+		t, ok := index[e.Link]
+		if !ok || sorted[t].Type != tar.TypeReg {
+			return fmt.Errorf("hard link /%s points at /%s, which is not a regular file of this layer; declare it in files", e.Path, e.Link)
+		}
+		f, seen := first[e.Link]
+		if !seen {
+			f = t
+		}
+		if i < f {
+			f = i
+		}
+		first[e.Link] = f
+	}
+	for target, f := range first {
+		t := index[target]
+		if f == t {
+			continue
+		}
+		// The link at f becomes the file; the target and the other links point at it.
+		file := sorted[t]
+		file.Path = sorted[f].Path
+		sorted[f] = file
+		for i := range sorted {
+			if i != f && (i == t || sorted[i].Type == tar.TypeLink && sorted[i].Link == target) {
+				sorted[i] = Entry{Path: sorted[i].Path, Type: tar.TypeLink, Link: file.Path}
 			}
 		}
 	}

@@ -106,3 +106,29 @@ func TestParseSpec(t *testing.T) {
 		t.Errorf("unknown field: error = %v", err)
 	}
 }
+
+func TestHardlinkBeforeItsTarget(t *testing.T) {
+	s := &Spec{
+		Files:     map[string]string{"/etc/b.conf": "0600 1:2"},
+		Hardlinks: map[string]string{"/etc/a.conf": "/etc/b.conf", "/etc/c.conf": "/etc/b.conf"},
+	}
+	entries, err := s.Entries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	if err := Write(tw, entries, time.Unix(0, 0), nil); err != nil {
+		t.Fatal(err)
+	}
+	tw.Close()
+	// The first name in tar order carries the file; extractors meet it first.
+	want := `5 0755 0:0 0 etc/
+0 0600 1:2 0 etc/a.conf
+1 0600 1:2 0 etc/b.conf -> etc/a.conf
+1 0600 1:2 0 etc/c.conf -> etc/a.conf
+`
+	if got := listing(t, buf.Bytes()); got != want {
+		t.Errorf("listing =\n%s\nwant\n%s", got, want)
+	}
+}
