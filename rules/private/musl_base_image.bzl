@@ -16,9 +16,10 @@ Three actions, none with network access:
    packages and the new ones, as `apk add` on the base would, and the SBOM
    lists both.
 2. `OciImage`: `apkimage image` stacks the layers of `base`, then the apk
-   layer, then each of `tars` (in order), then one layer of `users`,
-   `groups` and `permissions` (read against everything below it), and
-   writes the config and an OCI image layout (a directory).
+   layer, then each of `tars` (in order; e.g. rules_pkg's `pkg_tar`), then
+   one layer of `users`, `groups` and `permissions` (read against
+   everything below it), and writes the config and an OCI image layout (a
+   directory).
 3. `ApkSbom`: `apkimage sbom` writes an SPDX 2.3 JSON of the image: its
    digest, its layers, the OS of `/etc/os-release`, and the packages
    (image CONTAINS layers, the apk layer CONTAINS the packages).
@@ -41,8 +42,8 @@ _ATTRS = dict({
         providers = [MuslImageInfo],
     ),
     "tars": attr.label_list(
-        doc = "Plain tar files (e.g. from `pkg_tar` or a genrule) appended as layers, in order, after the apk layer.",
-        allow_files = [".tar"],
+        doc = "Tar files appended as layers, in order, after the apk layer: each entry a file or a target whose default output is one tar, such as rules_pkg's `pkg_tar` or a genrule. Plain, gzip (`extension = \"tar.gz\"`, `.tgz`) and bzip2 tars are accepted, recognised by their content, not their name; each becomes its uncompressed tar, gzipped reproducibly. xz and zstd are refused. Entries are taken as they are: owners, modes and mtimes come from the tar (`pkg_tar` fixes them).",
+        allow_files = True,
     ),
     "accounts": attr.string_list(
         doc = "Users written into the apk layer, each `name:uid:gid[:home[:shell]]` (home 0755); needs `packages`. Prefer `users`, which needs no packages and adds a layer of its own.",
@@ -175,7 +176,21 @@ def _accounts_file(ctx):
     )))
     return f
 
-def _image_action(ctx, row, base, layer, meta):
+def _tar_files(ctx):
+    """Returns the one file of each `tars` entry, in order."""
+    files = []
+    for t in ctx.attr.tars:
+        got = t[DefaultInfo].files.to_list()
+        if len(got) != 1:
+            fail("tars: {} gives {} files ({}); each entry must be one tar file, e.g. a pkg_tar target or a .tar/.tar.gz file".format(
+                t.label,
+                len(got),
+                ", ".join([f.short_path for f in got]) or "none",
+            ))
+        files.append(got[0])
+    return files
+
+def _image_action(ctx, row, base, layer, meta, tars):
     layout = ctx.actions.declare_directory(ctx.label.name + "/layout")
     config = ctx.actions.declare_file(ctx.label.name + "/config.json")
     digest = ctx.actions.declare_file(ctx.label.name + "/digest")
@@ -211,8 +226,8 @@ def _image_action(ctx, row, base, layer, meta):
     args.add_all(ctx.attr.volumes, before_each = "--volume")
     args.add_all(ctx.attr.exposed_ports, before_each = "--expose")
     inputs.extend(stamp_args(ctx, args))
-    args.add_all(ctx.files.tars, before_each = "--tar")
-    inputs.extend(ctx.files.tars)
+    args.add_all(tars, before_each = "--tar")
+    inputs.extend(tars)
     args.add_all(["%s=%s" % (k, v) for k, v in ctx.attr.env.items()], before_each = "--env")
     if ctx.attr.user:
         args.add("--user", ctx.attr.user)
@@ -243,6 +258,7 @@ def _image_action(ctx, row, base, layer, meta):
     return layout, config, digest
 
 def _musl_base_image_impl(ctx):
+    tars = _tar_files(ctx)
     pkgs = ctx.attr.packages[ApkPackagesInfo] if ctx.attr.packages else None
     base = ctx.attr.base[MuslImageInfo] if ctx.attr.base else None
     if not pkgs and not base:
@@ -263,7 +279,7 @@ def _musl_base_image_impl(ctx):
     sbom = base.sbom if base else None
     if pkgs:
         layer, meta = _layer_action(ctx, pkgs, base.apk_layer if base else None)
-    layout, config, digest = _image_action(ctx, row, base, layer, meta)
+    layout, config, digest = _image_action(ctx, row, base, layer, meta, tars)
     if pkgs:
         sbom = _sbom_action(ctx, meta, layout)
 

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"sort"
@@ -179,7 +180,12 @@ func stackFiles(base string, layers []image.Layer) ([]rootfs.Layer, error) {
 		}
 	}
 	for _, l := range layers {
-		out = append(out, rootfs.Layer{Path: l.Path, Gzipped: l.Gzipped})
+		rl := rootfs.Layer{Path: l.Path, Gzipped: l.Gzipped}
+		if !l.Gzipped {
+			p := l.Path // a --tar file: plain, gzip or bzip2 by its content
+			rl.Open = func() (io.ReadCloser, error) { return image.OpenTar(p) }
+		}
+		out = append(out, rl)
 	}
 	return out, nil
 }

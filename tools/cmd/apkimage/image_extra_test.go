@@ -180,3 +180,20 @@ func TestImageVerbAccountErrors(t *testing.T) {
 		})
 	}
 }
+
+// A --tar layer may be gzipped (pkg_tar's tar.gz): accounts read it too.
+func TestImageVerbAccountsOverGzippedTar(t *testing.T) {
+	tmp := t.TempDir()
+	gz := imgTestGzip(t, extraTar(t, tmp, "etc.tar", "etc/", "etc/passwd=root:x:0:0:root:/root:/bin/sh\napp:x:70:70::/:/bin/false\n"))
+	out := filepath.Join(tmp, "img")
+	imgRun(t, 0, "image", "--out", out, "--arch", "amd64", "--tar", gz, "--user", "app")
+	var idx v1.IndexManifest
+	imgReadJSON(t, filepath.Join(out, "index.json"), &idx)
+	var m v1.Manifest
+	imgReadJSON(t, imgBlob(out, idx.Manifests[0].Digest), &m)
+	var cfg v1.ConfigFile
+	imgReadJSON(t, imgBlob(out, m.Config.Digest), &cfg)
+	if cfg.Config.User != "70" {
+		t.Errorf("User = %q, want 70 (app from the gzipped tar's /etc/passwd)", cfg.Config.User)
+	}
+}

@@ -136,3 +136,13 @@ func checkHeader(block []byte) string {
 	}
 	return ""
 }
+
+// OpenTar opens a --tar layer file for reading its uncompressed tar
+// stream, whatever the compression the content shows (plain, gzip, bzip2).
+func OpenTar(path string) (io.ReadCloser, error) {
+	t, err := openTar(path)
+	if err != nil {
+		return nil, fmt.Errorf("layer %s: %w", path, err)
+	}
+	return t, nil
+}

@@ -15,6 +15,9 @@ import (
 type Layer struct {
 	Path    string
 	Gzipped bool
+	// Open, when set, opens the uncompressed tar stream instead (for
+	// layers whose compression only their content tells).
+	Open func() (io.ReadCloser, error)
 }
 
 // File is an entry of the merged tree.
@@ -52,14 +55,24 @@ func Read(layers []Layer, want func(p string) bool, maxData int64) (Tree, error)
 }
 
 func readLayer(t Tree, l Layer, want func(string) bool, maxData int64, held *int64) error {
-	f, err := os.Open(l.Path)
-	if err != nil {
-		return err
+	var r io.Reader
+	if l.Open != nil {
+		rc, err := l.Open()
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		r = rc
+	} else {
+		f, err := os.Open(l.Path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		r = f
 	}
-	defer f.Close()
-	var r io.Reader = f
-	if l.Gzipped {
-		zr, err := gzip.NewReader(f)
+	if l.Gzipped && l.Open == nil {
+		zr, err := gzip.NewReader(r)
 		if err != nil {
 			return err
 		}
