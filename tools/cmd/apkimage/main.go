@@ -27,15 +27,7 @@ var verbs = map[string]verb{
 	"image":      {imageMain, "write a single-platform OCI image layout"},
 	"sbom":       {sbomMain, "write an SPDX 2.3 SBOM for the packages of an image"},
 	"provenance": {provenanceMain, "write in-toto SLSA provenance of an image from its lock"},
-	"vercmp":  {vercmpMain, "compare two apk versions"},
-	"index":   {indexMain, "verify and list an APKINDEX, or merge image layouts into an OCI index"},
-	"verify":  {verifyMain, "verify .apk files against a keyring"},
-	"resolve": {resolveMain, "resolve packages against APKINDEX files"},
-	"lock":    {lockMain, "resolve, fetch and verify packages and write a lock file"},
-	"layer":   {layerMain, "write a reproducible layer from verified packages"},
-	"image":   {imageMain, "write a single-platform OCI image layout"},
-	"sbom":    {sbomMain, "write an SPDX 2.3 SBOM for the packages of an image"},
-	"paths":   {pathsMain, "write a tar of declared directories, files, symlinks and hard links"},
+	"paths":      {pathsMain, "write a tar of declared directories, files, symlinks and hard links"},
 }
 
 // exitError carries a specific exit status (vercmp --test uses 1 and 2).

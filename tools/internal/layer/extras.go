@@ -99,8 +99,8 @@ func (t *tree) readSmall(key string, sp spool) ([]byte, error) {
 	return io.ReadAll(io.MultiReader(sp.section(e.node.off, e.node.size), bytes.NewReader(e.node.extra)))
 }
 
-// resolve follows symlinks (at most a few) from key inside the tree.
-func (t *tree) resolve(key string) (string, *entry) {
+// followLinks follows symlinks (at most a few) from key inside the tree.
+func (t *tree) followLinks(key string) (string, *entry) {
 	for i := 0; i < 8; i++ {
 		e := t.entries[key]
 		if e == nil || e.typ != tar.TypeSymlink {
@@ -118,11 +118,11 @@ func (t *tree) resolve(key string) (string, *entry) {
 // describeRoot fills what the SBOM and the config defaults need to know
 // about the merged tree: the CA bundle and /etc/os-release.
 func describeRoot(t *tree, sp spool, res *Result) error {
-	if _, e := t.resolve(CABundle[1:]); e != nil && e.typ == tar.TypeReg {
+	if _, e := t.followLinks(CABundle[1:]); e != nil && e.typ == tar.TypeReg {
 		res.CABundle = CABundle
 	}
 	for _, k := range []string{"etc/os-release", "usr/lib/os-release"} {
-		key, e := t.resolve(k)
+		key, e := t.followLinks(k)
 		if e == nil || e.typ != tar.TypeReg {
 			continue
 		}
