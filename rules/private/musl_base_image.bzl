@@ -2,6 +2,7 @@
 
 load(":arch.bzl", "platform_for_apk_arch")
 load(":providers.bzl", "ApkPackagesInfo", "MuslImageInfo")
+load(":toolchain.bzl", "TOOLS_TOOLCHAIN_TYPE", "musl_tools")
 
 _DOC = """Builds a single-platform OCI image layout from apk packages.
 
@@ -68,12 +69,6 @@ _ATTRS = {
         doc = "Seconds since the epoch used for every file's mtime in the apk layer and for the config's `created`; a fixed value keeps the image reproducible.",
         default = 0,
     ),
-    "_apkimage": attr.label(
-        doc = "The apkimage tool.",
-        default = "//tools/cmd/apkimage",
-        executable = True,
-        cfg = "exec",
-    ),
 }
 
 def _layer_action(ctx, pkgs, base_layer):
@@ -95,7 +90,7 @@ def _layer_action(ctx, pkgs, base_layer):
     args.add("--meta", meta)
     args.add_all(pkgs.apks)
     ctx.actions.run(
-        executable = ctx.executable._apkimage,
+        executable = musl_tools(ctx).apkimage,
         arguments = [args],
         inputs = inputs,
         outputs = [layer, meta],
@@ -113,7 +108,7 @@ def _sbom_action(ctx, meta):
     args.add("--created", str(ctx.attr.mtime))
     args.add("--out", sbom)
     ctx.actions.run(
-        executable = ctx.executable._apkimage,
+        executable = musl_tools(ctx).apkimage,
         arguments = [args],
         inputs = [meta],
         outputs = [sbom],
@@ -171,7 +166,7 @@ def _image_action(ctx, row, base, layer, tars):
     args.add("--config-out", config)
     args.add("--digest-out", digest)
     ctx.actions.run(
-        executable = ctx.executable._apkimage,
+        executable = musl_tools(ctx).apkimage,
         arguments = [args],
         inputs = inputs,
         outputs = [layout, config, digest],
@@ -235,5 +230,6 @@ musl_base_image = rule(
     implementation = _musl_base_image_impl,
     doc = _DOC,
     attrs = _ATTRS,
+    toolchains = [TOOLS_TOOLCHAIN_TYPE],
     provides = [MuslImageInfo],
 )

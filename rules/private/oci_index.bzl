@@ -1,6 +1,7 @@
 """Rule merging one image built for several platforms into an OCI index."""
 
 load(":providers.bzl", "MuslImageInfo", "OciIndexInfo")
+load(":toolchain.bzl", "TOOLS_TOOLCHAIN_TYPE", "musl_tools")
 
 _DOC = """Builds `image` once per platform and merges the results into one OCI index layout.
 
@@ -41,12 +42,6 @@ _ATTRS = {
         doc = "Required by Bazel < 6 for rules with a Starlark transition.",
         default = "@bazel_tools//tools/allowlists/function_transition_allowlist",
     ),
-    "_apkimage": attr.label(
-        doc = "The apkimage tool.",
-        default = "//tools/cmd/apkimage",
-        executable = True,
-        cfg = "exec",
-    ),
 }
 
 def _oci_index_impl(ctx):
@@ -66,7 +61,7 @@ def _oci_index_impl(ctx):
     args.add("--out", out.path)
     args.add_all([i.layout.path for i in images])
     ctx.actions.run(
-        executable = ctx.executable._apkimage,
+        executable = musl_tools(ctx).apkimage,
         arguments = [args],
         inputs = [i.layout for i in images],
         outputs = [out],
@@ -87,4 +82,5 @@ oci_index = rule(
     doc = _DOC,
     attrs = _ATTRS,
     provides = [OciIndexInfo],
+    toolchains = [TOOLS_TOOLCHAIN_TYPE],
 )
