@@ -33,6 +33,7 @@ var benchmarks = []benchmark{
 	{"resolve", "APKINDEX parse + verify and resolution of a 30-package world", true, benchResolve},
 	{"lock", "apkimage lock for eight architectures against the loopback mirror", true, benchLock},
 	{"bazel", "Bazel cold, no-op and one-package-change builds of the e2e index", false, benchBazel},
+	{"toolchain", "a consumer workspace's cold index build with release binaries and from source", false, benchToolchain},
 }
 
 // env is what every benchmark may use.
