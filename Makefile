@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GO19 := /usr/lib/go-1.19/bin/go
 BAZEL ?= bazel
 
-.PHONY: all setup test go-test lint lint-check vet fmt-check docs bazel-test e2e fuzz bench demo clean
+.PHONY: all setup test go-test lint lint-check vet fmt-check docs bazel-test e2e fuzz bench demo release clean
 
 all: test
 
@@ -46,14 +46,19 @@ bazel-test:
 
 # run.sh: build, listings, hello; clients.sh: skopeo/umoci/syft/crane and a
 # registry push; repro.sh: clean output bases, umask/TZ/locale, Go versions,
-# remote cache. Each starts and stops its own servers on 127.0.0.1.
+# remote cache; consumer.sh: a user's workspace on the served release, with
+# the release-binary and the from-source toolchain; sign.sh: cosign
+# sign/attest and verify against a registry. Each starts and stops its own
+# servers on 127.0.0.1.
 e2e:
 	bash e2e/run.sh
+	bash e2e/consumer.sh
 	bash e2e/clients.sh
 	bash e2e/repro.sh
 	bash e2e/examples.sh
 	bash e2e/features.sh
 	bash e2e/hostile.sh
+	bash e2e/sign.sh
 
 # Every Go fuzz target, one after another, FUZZTIME each (make fuzz
 # FUZZTIME=10m); logs in $TMPDIR/fuzz-logs (FUZZLOGS=). See SECURITY.md.
@@ -64,6 +69,12 @@ fuzz:
 # Benchmarks (not part of make test): writes BENCHMARKS.md. See tools/bench.
 bench: setup
 	go run ./tools/bench --out BENCHMARKS.md
+
+# The release: tools cross-compiled for linux/darwin amd64/arm64, the tools'
+# source archive, the rule set archive and SHA256SUMS in out/release.
+VERSION ?= 0.0.0
+release:
+	VERSION=$(VERSION) bash tools/release.sh
 
 demo: setup
 	@bash e2e/demo.sh

@@ -12,7 +12,7 @@ source e2e/hello_runs.sh
 
 start_mirror
 log "locking musl, alpine-baselayout-data, ca-certificates-bundle for 8 architectures"
-$BAZEL run //e2e:musl_dynamic.lock 2>&1 | grep -E '^(lock:|//e2e)' >&2 || true
+$BAZEL run @bundled_apks//:lock 2>&1 | grep -E '^(lock:|@bundled_apks)' >&2 || true
 log "building the eight-platform index and the c_hello example"
 $BAZEL build //e2e:musl_dynamic //examples/c_hello >&2
 stop_mirror

@@ -56,9 +56,11 @@ lock_for() {
 apk_repository(
     name = "$1",
     architectures = ["x86_64"],
+    keyring = ["$MIRROR/keys/musl-dynamic-test.rsa.pub"],
     lock = "//:$1.lock.json",
-    lock_target = "//:$1.lock",
+    mirrors = {$([ -z "$3" ] || echo "\"$2\": [\"$3\"]")},
     packages = ["alpine-baselayout-data", "ca-certificates-bundle", "musl"],
+    repositories = ["$2"],
 )
 EOF
 }

@@ -14,7 +14,7 @@ start_mirror
 
 log "re-locking against the bundled mirror: the lock must not change"
 cp e2e/bundled.lock.json "$E2E_WORK/bundled.lock.json.before"
-$BAZEL run //e2e:musl_dynamic.lock
+$BAZEL run @bundled_apks//:lock
 if ! cmp -s "$E2E_WORK/bundled.lock.json.before" e2e/bundled.lock.json; then
   diff -u "$E2E_WORK/bundled.lock.json.before" e2e/bundled.lock.json || true
   echo "FAIL: locking the deterministic mirror changed e2e/bundled.lock.json" >&2

@@ -1,10 +1,11 @@
-"""Bzlmod (Bazel 7+) module extension declaring apk repositories. UNTESTED: Bazel 4.2 cannot run it.
+"""Bzlmod (Bazel 7+) module extensions: apk repositories and the tools toolchain. UNTESTED: Bazel 4.2 cannot run them.
 
     apk = use_extension("@musl_dynamic//rules:extensions.bzl", "apk")
     apk.repository(
         name = "my_apks",
-        lock = "//:my.lock.json",
-        lock_target = "//:my.lock",
+        lock = "//:my.lock.json",   # bazel run @my_apks//:lock
+        repositories = ["https://dl-cdn.alpinelinux.org/alpine/edge/main"],
+        keyring = ["https://alpinelinux.org/keys/alpine-devel@lists.alpinelinux.org-6165ee59.rsa.pub"],
         packages = ["musl"],
     )
     use_repo(apk, "my_apks")
@@ -16,28 +17,37 @@ users call `apk_repository` from //rules:repositories.bzl instead.
 load("//rules/private:apk_repository.bzl", "apk_repository")
 load("//rules/private:arch.bzl", "APK_ARCHES")
 load("//rules/private:cosign_repository.bzl", "COSIGN_VERSION", "cosign_repository")
+load("//rules/private:tools_repository.bzl", "musl_tools_hub", "musl_tools_release", "musl_tools_source", "release_urls")
+load("//toolchains:versions.bzl", "SOURCE", "TOOLS", "URLS", "VERSION")
 
 _repository = tag_class(
-    doc = "One apk_repository: the packages and keys a lock file names, per architecture.",
+    doc = "One apk_repository: what to lock, and the packages and keys its lock file names, per architecture.",
     attrs = {
         "name": attr.string(
             doc = "Name of the repository (pass it to use_repo).",
             mandatory = True,
         ),
         "lock": attr.label(
-            doc = "The lock JSON file, written by `bazel run <lock_target>`.",
+            doc = "The lock JSON file in the main workspace (`bazel run @<name>//:lock` writes it; create it empty or as `{}` the first time).",
             mandatory = True,
         ),
-        "lock_target": attr.string(
-            doc = "Label of the `apk_lock` target that writes `lock`, printed in error messages.",
+        "repositories": attr.string_list(
+            doc = "Base URLs of apk repositories (the folder holding `<arch>/APKINDEX.tar.gz`), in priority order.",
+            mandatory = True,
+        ),
+        "mirrors": attr.string_list_dict(
+            doc = "Optional mirrors per repository URL: `{repository: [mirror base URL, ...]}`.",
+        ),
+        "keyring": attr.string_list(
+            doc = "URLs of the trusted RSA public keys.",
             mandatory = True,
         ),
         "packages": attr.string_list(
-            doc = "The packages the lock must have been made for.",
+            doc = "The world: package names or apk dependency atoms.",
             mandatory = True,
         ),
         "architectures": attr.string_list(
-            doc = "The apk architectures the lock must have been made for; default all eight.",
+            doc = "The apk architectures to lock and download; default all eight.",
             default = APK_ARCHES,
         ),
     },
@@ -53,7 +63,9 @@ def _apk_impl(mctx):
             apk_repository(
                 name = tag.name,
                 lock = tag.lock,
-                lock_target = tag.lock_target,
+                repositories = tag.repositories,
+                mirrors = tag.mirrors,
+                keyring = tag.keyring,
                 packages = tag.packages,
                 architectures = tag.architectures,
             )
@@ -94,4 +106,39 @@ cosign = module_extension(
     implementation = _cosign_impl,
     doc = "Declares cosign repositories from `cosign.toolchain` tags (see MODULE.bazel).",
     tag_classes = {"toolchain": _toolchain},
+)
+
+_from_source = tag_class(
+    doc = "Build the tools from source with a Go SDK of the host instead of downloading the release binaries (root module only).",
+    attrs = {
+        "go_sdk": attr.string(doc = "GOROOT of the Go SDK; empty: `MUSL_DYNAMIC_GO_SDK` or `go` on PATH."),
+    },
+)
+
+def _tools_impl(mctx):
+    source = None
+    for mod in mctx.modules:
+        if mod.is_root:
+            for tag in mod.tags.from_source:
+                source = tag
+    if source or not TOOLS:
+        kwargs = {}
+        if SOURCE:
+            kwargs = dict(urls = release_urls(URLS, VERSION, SOURCE["file"]), sha256 = SOURCE["sha256"])
+        musl_tools_source(name = "musl_dynamic_tools", go_sdk = source.go_sdk if source else "", **kwargs)
+        return
+    for platform, sha256s in TOOLS.items():
+        musl_tools_release(
+            name = "musl_dynamic_tools_" + platform,
+            platform = platform,
+            version = VERSION,
+            sha256s = sha256s,
+            urls = URLS,
+        )
+    musl_tools_hub(name = "musl_dynamic_tools", platforms = TOOLS.keys(), prefix = "musl_dynamic_tools_")
+
+tools = module_extension(
+    implementation = _tools_impl,
+    doc = "Declares `@musl_dynamic_tools`, whose toolchains this module registers: the release binaries, or the tools built from source (`tools.from_source()`).",
+    tag_classes = {"from_source": _from_source},
 )

@@ -1,114 +1,171 @@
 """Repository rule that downloads the apk files a lock file names."""
 
 load(":arch.bzl", "APK_ARCHES", "platform_for_apk_arch")
+load(":labels.bzl", "label_str")
 load(":lock.bzl", "apk_file_name", "lock_problem", "package_urls")
 
-_DOC = """Downloads the packages and keys of a lock file and exposes them per architecture.
+_DOC = """Declares what to lock, and downloads the apk files and keys its lock file names.
 
-This rule never resolves: it reads the lock written by the matching
-`apk_lock` target and downloads exactly what it names, each file checked
-against its sha256 (a list of URLs per file: the locked one, then the
-repository's mirrors, so `--experimental_downloader_config` and mirrors work).
+The attributes are the lock's inputs, written once: the generated
+`@<name>//:lock` target resolves them and rewrites the lock file
+(`bazel run @<name>//:lock`). Fetching never resolves: it reads the lock and
+downloads exactly what it names, each file checked against its sha256 (a
+list of URLs per file: the locked one, then the repository's mirrors, so
+`--experimental_downloader_config` and mirrors work).
 
 Generated targets, for each locked architecture `<arch>`:
 
+- `@<name>//:lock`: runnable `apk_lock` that rewrites `lock` in the source tree.
 - `@<name>//:<arch>`: `apk_packages` (ApkPackagesInfo) with the apks in
   install order, the keys and the lock.
 - `@<name>//:packages`: alias selecting `:<arch>` for the target platform
   (`@musl_dynamic//platforms:is_linux_*`); pass it to
   `musl_base_image(packages = ...)` so each platform of an `oci_index`
-  gets its own architecture.
+  gets its own architecture. Another platform fails naming itself.
 
-A missing lock, a placeholder lock, another schema version or a lock made
-for other packages or architectures fails with the command that fixes it:
-`bazel run <lock_target>`.
+A missing lock, a placeholder lock, another schema version, or a lock made
+for other packages, architectures, repositories, mirrors or keys downloads
+nothing; building `:packages` then fails with the command that fixes it,
+`bazel run @<name>//:lock`.
 """
 
 _ATTRS = {
     "lock": attr.label(
-        doc = "The lock JSON file, written by `bazel run <lock_target>`.",
+        doc = "The lock JSON file in the main workspace (`bazel run @<name>//:lock` writes it; create it empty or as `{}` the first time).",
         mandatory = True,
         allow_single_file = [".json"],
     ),
-    "lock_target": attr.string(
-        doc = "Label of the `apk_lock` target that writes `lock`, printed in error messages (e.g. `//:musl_dynamic.lock`).",
+    "repositories": attr.string_list(
+        doc = "Base URLs of apk repositories (the folder holding `<arch>/APKINDEX.tar.gz`), in priority order.",
         mandatory = True,
+        allow_empty = False,
+    ),
+    "mirrors": attr.string_list_dict(
+        doc = "Optional mirrors per repository URL: `{repository: [mirror base URL, ...]}`; recorded in the lock and tried after the repository, for the index and every package.",
+    ),
+    "keyring": attr.string_list(
+        doc = "URLs of the trusted RSA public keys; each file's base name must be the key name used in signatures.",
+        mandatory = True,
+        allow_empty = False,
     ),
     "packages": attr.string_list(
-        doc = "The packages the lock must have been made for (the lock's config.packages).",
+        doc = "The world: package names or apk dependency atoms (`musl`, `busybox>=1.36`).",
         mandatory = True,
         allow_empty = False,
     ),
     "architectures": attr.string_list(
-        doc = "The apk architectures the lock must have been made for; default all eight.",
+        doc = "The apk architectures to lock and download; default all eight.",
         default = APK_ARCHES,
-    ),
-    "_defs": attr.label(
-        doc = "Where the generated BUILD file loads `apk_packages` from.",
-        default = "//rules:defs.bzl",
     ),
 }
 
-def _fail(rctx, problem):
-    fail("""
-apk_repository @{name}: the lock {lock} cannot be used: {problem}.
-Create or update it with:
-
-    bazel run {target}
-
-(it resolves {packages} for {arches} against the repositories of {target} and rewrites the lock file).""".format(
-        name = rctx.attr.name,
-        lock = rctx.attr.lock,
-        problem = problem,
-        target = rctx.attr.lock_target,
-        packages = ", ".join(rctx.attr.packages),
-        arches = ", ".join(rctx.attr.architectures),
-    ))
-
-def _main_workspace_root(rctx):
-    # Bazel 4 has no repository_ctx.workspace_root. When this rule set is the
-    # main workspace, its own files locate the root; otherwise the output
-    # base records it in DO_NOT_BUILD_HERE. Empty if neither works.
-    if not rctx.attr._defs.workspace_name:
-        return str(rctx.path(rctx.attr._defs).dirname.dirname)
-    marker = rctx.path(".").dirname.dirname.get_child("DO_NOT_BUILD_HERE")
-    if marker.exists:
-        return rctx.read(marker).strip()
-    return ""
+def _lock_path(rctx):
+    label = rctx.attr.lock
+    if label.workspace_name:
+        fail("apk_repository @{}: lock {} must be a file of the main workspace (`bazel run @{}//:lock` writes it there)".format(rctx.attr.name, label, rctx.attr.name))
+    return "/".join([x for x in [label.package, label.name] if x])
 
 def _read_lock(rctx):
-    label = rctx.attr.lock
-    if not label.workspace_name:
-        # rctx.path(label) fails with Bazel's own terse message for a missing
-        # file, so look first.
-        root = _main_workspace_root(rctx)
-        if root:
-            where = "/".join([x for x in [root, label.package, label.name] if x])
-            if not rctx.path(where).exists:
-                _fail(rctx, "the file {} does not exist".format(where))
-    path = rctx.path(label)  # also makes Bazel refetch when the lock changes
+    # rctx.path(label) also makes Bazel refetch when the lock changes, and
+    # when it appears.
+    path = rctx.path(rctx.attr.lock)
+    if not path.exists:
+        return None, "the file does not exist"
     content = rctx.read(path)
+    if not content.strip():
+        return None, "it is empty"
     if not content.strip().startswith("{"):
-        _fail(rctx, "it is not a JSON object")
+        return None, "it is not a JSON object"
     lock = json.decode(content)
-    problem = lock_problem(lock, rctx.attr.packages, rctx.attr.architectures)
+    problem = lock_problem(
+        lock,
+        rctx.attr.packages,
+        rctx.attr.architectures,
+        rctx.attr.repositories,
+        rctx.attr.mirrors,
+        rctx.attr.keyring,
+    )
     if problem:
-        _fail(rctx, problem)
-    return content, lock
+        return None, problem
+    return (content, lock), ""
 
-def _repo_label(rctx, pkg, name):
-    # The label, spelled from the repository of this .bzl file, of a target in
-    # the rule set (e.g. @musl_dynamic//platforms:is_linux_amd64).
-    # Under Bzlmod the canonical name (with ~ or +) is not spellable with a
-    # single @, but the module's own name is visible to its extensions.
-    label = rctx.attr._defs.relative("//{}:{}".format(pkg, name))
-    repo = label.workspace_name
-    if not repo or "~" in repo or "+" in repo:
-        repo = "musl_dynamic"
-    return "@{}//{}:{}".format(repo, label.package, label.name)
+def _repo_label(pkg, name):
+    # A target of this rule set, spelled so that the generated BUILD file
+    # finds it whatever name the rule set's repository has.
+    return label_str(Label("//{}:{}".format(pkg, name)))
+
+def _lock_config(rctx):
+    # What `apkimage lock --config` reads: the attributes, checked here so
+    # that a mistake fails when the repository is fetched.
+    for arch in rctx.attr.architectures:
+        if arch not in APK_ARCHES:
+            fail("apk_repository @{}: unknown apk architecture {}; use some of {}".format(rctx.attr.name, repr(arch), ", ".join(APK_ARCHES)))
+    for url in rctx.attr.mirrors:
+        if url not in rctx.attr.repositories:
+            fail("apk_repository @{}: mirrors: {} is not one of the repositories".format(rctx.attr.name, repr(url)))
+    repositories = []
+    for url in rctx.attr.repositories:
+        mirrors = rctx.attr.mirrors.get(url, [])
+        repositories.append({"url": url, "mirrors": mirrors} if mirrors else url)
+    return json.encode_indent({
+        "repositories": repositories,
+        "keyring": rctx.attr.keyring,
+        "packages": rctx.attr.packages,
+        "architectures": rctx.attr.architectures,
+    }) + "\n"
+
+def _header(rctx):
+    return [
+        "# Generated by apk_repository @{} from {}; do not edit.".format(rctx.attr.name, rctx.attr.lock),
+        'load("{}", "apk_packages")'.format(_repo_label("rules", "defs.bzl")),
+        'load("{}", "apk_lock")'.format(_repo_label("rules/private", "apk_lock.bzl")),
+        'load("{}", "apk_unavailable")'.format(_repo_label("rules/private", "apk_unavailable.bzl")),
+        "",
+        'package(default_visibility = ["//visibility:public"])',
+        """
+# bazel run @{name}//:lock rewrites {lock} from these inputs.
+apk_lock(
+    name = "lock",
+    lock = {lock},
+    config = {config},
+)""".format(
+            name = rctx.attr.name,
+            lock = repr(_lock_path(rctx)),
+            config = repr(_lock_config(rctx)),
+        ),
+    ]
+
+def _unusable_build(rctx, problem):
+    message = """apk_repository @{name}: the lock {lock} cannot be used: {problem}.
+Create or update it with:
+
+    bazel run @{name}//:lock
+
+(it resolves {packages} for {arches} against {repositories} and rewrites {lock}).""".format(
+        name = rctx.attr.name,
+        lock = _lock_path(rctx),
+        problem = problem,
+        packages = ", ".join(rctx.attr.packages),
+        arches = ", ".join(rctx.attr.architectures),
+        repositories = ", ".join(rctx.attr.repositories),
+    )
+    build = _header(rctx)
+    for name in ["packages"] + rctx.attr.architectures:
+        build.append("""
+apk_unavailable(
+    name = {name},
+    message = {message},
+    tags = ["manual"],
+)""".format(name = repr(name), message = repr(message)))
+    return "\n".join(build) + "\n"
 
 def _apk_repository_impl(rctx):
-    content, lock = _read_lock(rctx)
+    rctx.file("WORKSPACE", 'workspace(name = "{}")\n'.format(rctx.attr.name))
+    found, problem = _read_lock(rctx)
+    if problem:
+        rctx.file("BUILD.bazel", _unusable_build(rctx, problem))
+        return
+    content, lock = found
     rctx.file("lock.json", content)
 
     keys = []
@@ -117,15 +174,8 @@ def _apk_repository_impl(rctx):
         rctx.download(url = [key["url"]], sha256 = key["sha256"], output = out)
         keys.append(out)
 
-    defs = _repo_label(rctx, "rules", "defs.bzl")
-    build = [
-        "# Generated by apk_repository from {}; do not edit.".format(rctx.attr.lock),
-        'load("{}", "apk_packages")'.format(defs),
-        "",
-        'package(default_visibility = ["//visibility:public"])',
-        "",
-        'exports_files(["lock.json"])',
-    ]
+    build = _header(rctx)
+    build.append('\nexports_files(["lock.json"])')
     select_arms = []
     for arch in rctx.attr.architectures:
         apks = []
@@ -155,24 +205,33 @@ apk_packages(
 )""".format(arch = repr(arch), apks = repr(apks), keys = repr(keys), lock = repr(arch + "/lock.json")))
         row = platform_for_apk_arch(arch)
         if row:
-            select_arms.append((_repo_label(rctx, "platforms", "is_" + row.platform), ":" + arch))
+            select_arms.append((_repo_label("platforms", "is_" + row.platform), ":" + arch))
 
     build.append("""
 alias(
     name = "packages",
-    actual = select(
-        {{{arms}
-        }},
-        no_match_error = "@{name} has apks for {arches} only; build for one of those platforms (--platforms=@musl_dynamic//platforms:linux_...), or add the platform's apk arch constraint (@musl_dynamic//platforms/cpu) to your own platform.",
-    ),
+    actual = select({{{arms}
+        "//conditions:default": ":unsupported_platform",
+    }}),
+)
+
+apk_unavailable(
+    name = "unsupported_platform",
+    message = {message},
+    tags = ["manual"],
 )
 """.format(
-        arms = "".join(["\n            {}: {},".format(repr(k), repr(v)) for k, v in select_arms]),
-        name = rctx.attr.name,
-        arches = ", ".join(rctx.attr.architectures),
+        arms = "".join(["\n        {}: {},".format(repr(k), repr(v)) for k, v in select_arms]),
+        message = repr(("@{name}//:packages has apks for {arches} only, and the target platform {{platform}} " +
+                        "carries none of their apk arch constraints. Build for one of {platforms} " +
+                        "(e.g. under oci_index), or add the matching constraint value of {cpu} to your platform.").format(
+            name = rctx.attr.name,
+            arches = ", ".join(rctx.attr.architectures),
+            platforms = ", ".join([_repo_label("platforms", platform_for_apk_arch(a).platform) for a in rctx.attr.architectures if platform_for_apk_arch(a)]),
+            cpu = label_str(Label("//platforms/cpu:BUILD.bazel")).rpartition(":")[0],
+        )),
     ))
     rctx.file("BUILD.bazel", "\n".join(build))
-    rctx.file("WORKSPACE", 'workspace(name = "{}")\n'.format(rctx.attr.name))
 
 apk_repository = repository_rule(
     implementation = _apk_repository_impl,

@@ -5,13 +5,30 @@ LOCK_VERSION = 1
 def _same_set(a, b):
     return sorted({x: None for x in a}.keys()) == sorted({x: None for x in b}.keys())
 
-def lock_problem(lock, packages, architectures):
+def _repositories_problem(lock, repositories, mirrors, keyring):
+    have = [(r.get("url", "").rstrip("/"), [m.rstrip("/") for m in r.get("mirrors", [])]) for r in lock.get("repositories", [])]
+    want = [(r.rstrip("/"), [m.rstrip("/") for m in mirrors.get(r, [])]) for r in repositories]
+    if have != want:
+        return "it was locked for repositories {}, the repository asks for {}".format(
+            [u + (" (mirrors " + ", ".join(m) + ")" if m else "") for u, m in have],
+            [u + (" (mirrors " + ", ".join(m) + ")" if m else "") for u, m in want],
+        )
+    have_keys = [k.get("url", "") for k in lock.get("keyring", [])]
+    if not _same_set(have_keys, keyring):
+        return "it was locked with the keyring {}, the repository asks for {}".format(sorted(have_keys), sorted(keyring))
+    return ""
+
+def lock_problem(lock, packages, architectures, repositories = None, mirrors = None, keyring = None):
     """Checks a decoded lock against what the repository asks for.
 
     Args:
       lock: the decoded lock JSON (a dict), or anything else.
       packages: the package names the repository declares.
       architectures: the apk architectures the repository declares.
+      repositories: the repository URLs declared, in order; None skips the
+        repository, mirror and keyring checks.
+      mirrors: `{repository: [mirror, ...]}` declared.
+      keyring: the key URLs declared.
 
     Returns:
       An empty string when the lock fits, else one sentence saying what is
@@ -37,6 +54,10 @@ def lock_problem(lock, packages, architectures):
             sorted(config.get("architectures", [])),
             sorted(architectures),
         )
+    if repositories != None:
+        problem = _repositories_problem(lock, repositories, mirrors or {}, keyring or [])
+        if problem:
+            return problem
     locked = lock.get("architectures", {})
     for arch in architectures:
         if arch not in locked or not locked[arch].get("packages"):

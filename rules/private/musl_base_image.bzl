@@ -3,6 +3,7 @@
 load(":arch.bzl", "platform_for_apk_arch")
 load(":providers.bzl", "ApkPackagesInfo", "MuslImageInfo")
 load(":stamp.bzl", "STAMP_ATTRS", "stamp_args")
+load(":toolchain.bzl", "TOOLS_TOOLCHAIN_TYPE", "musl_tools")
 
 _DOC = """Builds a single-platform OCI image layout from apk packages.
 
@@ -103,12 +104,6 @@ _ATTRS = dict({
         doc = "Seconds since the epoch used for every file's mtime in the apk layer and for the config's `created`; a fixed value keeps the image reproducible.",
         default = 0,
     ),
-    "_apkimage": attr.label(
-        doc = "The apkimage tool.",
-        default = "//tools/cmd/apkimage",
-        executable = True,
-        cfg = "exec",
-    ),
 }, **STAMP_ATTRS)
 
 def _layer_action(ctx, pkgs, base_layer):
@@ -137,7 +132,7 @@ def _layer_action(ctx, pkgs, base_layer):
     args.add("--meta", meta)
     args.add_all(pkgs.apks)
     ctx.actions.run(
-        executable = ctx.executable._apkimage,
+        executable = musl_tools(ctx).apkimage,
         arguments = [args],
         inputs = inputs,
         outputs = [layer, meta],
@@ -156,7 +151,7 @@ def _sbom_action(ctx, meta, layout):
     args.add("--created", str(ctx.attr.mtime))
     args.add("--out", sbom)
     ctx.actions.run(
-        executable = ctx.executable._apkimage,
+        executable = musl_tools(ctx).apkimage,
         arguments = [args],
         inputs = [meta, layout],
         outputs = [sbom],
@@ -243,7 +238,7 @@ def _image_action(ctx, row, base, layer, meta, tars):
     args.add("--config-out", config)
     args.add("--digest-out", digest)
     ctx.actions.run(
-        executable = ctx.executable._apkimage,
+        executable = musl_tools(ctx).apkimage,
         arguments = [args],
         inputs = inputs,
         outputs = [layout, config, digest],
@@ -311,5 +306,6 @@ musl_base_image = rule(
     implementation = _musl_base_image_impl,
     doc = _DOC,
     attrs = _ATTRS,
+    toolchains = [TOOLS_TOOLCHAIN_TYPE],
     provides = [MuslImageInfo],
 )

@@ -3,6 +3,7 @@
 load(":cosign_run.bzl", "image_subject", "shell_quote", "write_launcher")
 load(":cosign_toolchain.bzl", "COSIGN_TOOLCHAIN_TYPE")
 load(":providers.bzl", "MuslImageInfo", "OciIndexInfo")
+load(":toolchain.bzl", "TOOLS_TOOLCHAIN_TYPE", "musl_tools")
 load(":version.bzl", "VERSION")
 
 _DOC = """Attests `image` in a registry with cosign when run: `bazel run //:attest`.
@@ -33,12 +34,6 @@ _ATTRS = {
     "key": attr.string(
         doc = "Default `--key`: a key file path, `env://VAR` or a KMS URI. Empty: pass `--key` when running, or attest keyless.",
     ),
-    "_apkimage": attr.label(
-        doc = "The apkimage tool (writes the provenance).",
-        default = "//tools/cmd/apkimage",
-        executable = True,
-        cfg = "exec",
-    ),
 }
 
 def _provenance(ctx, name, images, layout):
@@ -55,7 +50,7 @@ def _provenance(ctx, name, images, layout):
     args.add("--predicate", predicate)
     args.add("--statement", statement)
     ctx.actions.run(
-        executable = ctx.executable._apkimage,
+        executable = musl_tools(ctx).apkimage,
         arguments = [args],
         inputs = [i.lock for i in images] + [layout],
         outputs = [predicate, statement],
@@ -127,5 +122,5 @@ oci_attest = rule(
     doc = _DOC,
     attrs = _ATTRS,
     executable = True,
-    toolchains = [str(COSIGN_TOOLCHAIN_TYPE)],
+    toolchains = [str(COSIGN_TOOLCHAIN_TYPE), TOOLS_TOOLCHAIN_TYPE],
 )

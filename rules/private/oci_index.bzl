@@ -2,6 +2,7 @@
 
 load(":providers.bzl", "MuslImageInfo", "OciIndexInfo")
 load(":stamp.bzl", "STAMP_ATTRS", "stamp_args")
+load(":toolchain.bzl", "TOOLS_TOOLCHAIN_TYPE", "musl_tools")
 
 _DOC = """Builds `image` once per platform and merges the results into one OCI index layout.
 
@@ -53,12 +54,6 @@ _ATTRS = dict({
         doc = "Required by Bazel < 6 for rules with a Starlark transition.",
         default = "@bazel_tools//tools/allowlists/function_transition_allowlist",
     ),
-    "_apkimage": attr.label(
-        doc = "The apkimage tool.",
-        default = "//tools/cmd/apkimage",
-        executable = True,
-        cfg = "exec",
-    ),
 }, **STAMP_ATTRS)
 
 def _oci_index_impl(ctx):
@@ -81,7 +76,7 @@ def _oci_index_impl(ctx):
     status = stamp_args(ctx, args)
     args.add_all([i.layout.path for i in images])
     ctx.actions.run(
-        executable = ctx.executable._apkimage,
+        executable = musl_tools(ctx).apkimage,
         arguments = [args],
         inputs = [i.layout for i in images] + status,
         outputs = [out],
@@ -96,7 +91,7 @@ def _oci_index_impl(ctx):
     sargs.add("--created", str(ctx.attr.mtime))
     sargs.add("--out", sbom)
     ctx.actions.run(
-        executable = ctx.executable._apkimage,
+        executable = musl_tools(ctx).apkimage,
         arguments = [sargs],
         inputs = [out],
         outputs = [sbom],
@@ -117,5 +112,6 @@ oci_index = rule(
     implementation = _oci_index_impl,
     doc = _DOC,
     attrs = _ATTRS,
+    toolchains = [TOOLS_TOOLCHAIN_TYPE],
     provides = [OciIndexInfo],
 )

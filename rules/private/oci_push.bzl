@@ -1,5 +1,7 @@
 """Runnable rule pushing an OCI layout (image or index) to a registry."""
 
+load(":toolchain.bzl", "TOOLS_TOOLCHAIN_TYPE", "musl_tools")
+
 _DOC = """Pushes `image` to a registry when run: `bazel run //:push`.
 
 `image` is a `musl_base_image` or an `oci_index` (any target whose output is
@@ -27,12 +29,6 @@ _ATTRS = {
     "remote_tags": attr.string_list(
         doc = "More tags to point at the pushed digest (besides the repository's tag).",
     ),
-    "_apkpush": attr.label(
-        doc = "The push tool (apart from apkimage, which need not carry a registry client).",
-        default = "//tools/cmd/apkpush",
-        executable = True,
-        cfg = "exec",
-    ),
 }
 
 _SCRIPT = """#!/usr/bin/env bash
@@ -51,6 +47,7 @@ def _oci_push_impl(ctx):
     if len(dirs) != 1 or not dirs[0].is_directory:
         fail("image {} must produce exactly one OCI layout directory (a musl_base_image or an oci_index)".format(ctx.attr.image.label))
     layout = dirs[0]
+    tools = musl_tools(ctx)
     defaults = []
     if ctx.attr.repository:
         defaults += ["--repository", ctx.attr.repository]
@@ -63,17 +60,18 @@ def _oci_push_impl(ctx):
         content = _SCRIPT.format(
             label = ctx.label,
             workspace = ctx.workspace_name,
-            tool = _shell_quote(ctx.executable._apkpush.short_path),
+            tool = _shell_quote(tools.apkpush.short_path),
             layout = _shell_quote(layout.short_path),
             defaults = " ".join([_shell_quote(a) for a in defaults]),
         ),
     )
-    runfiles = ctx.runfiles(files = [layout]).merge(ctx.attr._apkpush[DefaultInfo].default_runfiles)
+    runfiles = ctx.runfiles(files = [layout, tools.apkpush]).merge(tools.apkpush_runfiles)
     return [DefaultInfo(executable = script, runfiles = runfiles)]
 
 oci_push = rule(
     implementation = _oci_push_impl,
     doc = _DOC,
     attrs = _ATTRS,
+    toolchains = [TOOLS_TOOLCHAIN_TYPE],
     executable = True,
 )

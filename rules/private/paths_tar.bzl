@@ -1,5 +1,7 @@
 """Rule writing a tar layer of declared directories, files, symlinks and hard links."""
 
+load(":toolchain.bzl", "TOOLS_TOOLCHAIN_TYPE", "musl_tools")
+
 _DOC = """Writes a deterministic tar of declared paths, for `musl_base_image(tars = ...)`.
 
 What apko's `paths` does, as a layer of its own: directories and empty
@@ -37,12 +39,6 @@ _ATTRS = {
         doc = "Seconds since the epoch for every entry's mtime.",
         default = 0,
     ),
-    "_apkimage": attr.label(
-        doc = "The apkimage tool.",
-        default = "//tools/cmd/apkimage",
-        executable = True,
-        cfg = "exec",
-    ),
 }
 
 def _paths_tar_impl(ctx):
@@ -60,7 +56,7 @@ def _paths_tar_impl(ctx):
     args.add("--mtime", str(ctx.attr.mtime))
     args.add("--out", out)
     ctx.actions.run(
-        executable = ctx.executable._apkimage,
+        executable = musl_tools(ctx).apkimage,
         arguments = [args],
         inputs = [spec],
         outputs = [out],
@@ -73,4 +69,5 @@ paths_tar = rule(
     implementation = _paths_tar_impl,
     doc = _DOC,
     attrs = _ATTRS,
+    toolchains = [TOOLS_TOOLCHAIN_TYPE],
 )

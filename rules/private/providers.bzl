@@ -34,3 +34,13 @@ OciIndexInfo = provider(
         "images": "list of MuslImageInfo: the platform images, sorted by platform.",
     },
 )
+
+MuslToolsInfo = provider(
+    doc = "The Go tools of the rule set for one execution platform, from the tools toolchain.",
+    fields = {
+        "apkimage": "File: the `apkimage` executable (verify, layer, image, index, sbom, lock).",
+        "apkpush": "File: the `apkpush` executable (registry upload).",
+        "apkimage_runfiles": "runfiles of `apkimage` (empty for a prebuilt binary).",
+        "apkpush_runfiles": "runfiles of `apkpush` (empty for a prebuilt binary).",
+    },
+)

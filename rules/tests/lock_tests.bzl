@@ -52,6 +52,26 @@ def _lock_problem_test(ctx):
             asserts.equals(env, "", got, "lock_problem({}, {}, {})".format(lock, packages, arches))
         else:
             asserts.true(env, want in got, "lock_problem: want {} in {}".format(repr(want), repr(got)))
+
+    # (repositories, mirrors, keyring, substring of the problem; "" = fits)
+    main = "https://example.org/alpine/edge/main"
+    mirrors = {main: ["http://m1/alpine/edge/main", "http://m2/a"]}
+    key = "https://example.org/k.rsa.pub"
+    repo_cases = [
+        ([main], mirrors, [key], ""),
+        ([main + "/"], {main + "/": ["http://m1/alpine/edge/main/", "http://m2/a/"]}, [key], ""),
+        ([main, "https://other"], mirrors, [key], "locked for repositories"),
+        ([main], {}, [key], "locked for repositories"),
+        ([main], mirrors, [], "locked with the keyring"),
+        ([main], mirrors, [key, "https://x/y.pub"], "locked with the keyring"),
+    ]
+    for repos, mirs, keys, want in repo_cases:
+        lock = _lock(keyring = [{"name": "k.rsa.pub", "url": key, "sha256": "00"}])
+        got = lock_problem(lock, ["musl", "busybox"], ["x86_64"], repos, mirs, keys)
+        if not want:
+            asserts.equals(env, "", got, "lock_problem(repositories = {}, {}, {})".format(repos, mirs, keys))
+        else:
+            asserts.true(env, want in got, "lock_problem: want {} in {}".format(repr(want), repr(got)))
     return unittest.end(env)
 
 lock_problem_test = unittest.make(_lock_problem_test)

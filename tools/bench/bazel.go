@@ -110,7 +110,7 @@ func benchBazel(e *env, r *report) error {
 		return err
 	}
 	defer func() { srv.stop() }()
-	for _, f := range []string{"e2e/BUILD.bazel", "e2e/bundled.lock.json"} {
+	for _, f := range []string{"WORKSPACE.bazel", "e2e/bundled.lock.json"} {
 		if err := replaceInFile(filepath.Join(b.ws, f), e2eAddr, srv.addr); err != nil {
 			return err
 		}
@@ -124,7 +124,13 @@ func benchBazel(e *env, r *report) error {
 	removeTree(b.ob)
 
 	e.log("bazel: cold build of %s", bazelTarget)
-	cold, err := b.run("build", bazelTarget)
+	coldLog := filepath.Join(e.work, "bazel-cold-exec.json")
+	cold, err := b.run("build", "--execution_log_json_file="+coldLog, bazelTarget)
+	if err != nil {
+		return err
+	}
+	coldActions, err := spawnMnemonics(coldLog)
+	os.Remove(coldLog)
 	if err != nil {
 		return err
 	}
@@ -164,7 +170,7 @@ func benchBazel(e *env, r *report) error {
 			return err
 		}
 		e.log("bazel: re-lock against the mirror in %s", dir)
-		if _, err := b.run("run", "//e2e:musl_dynamic.lock"); err != nil {
+		if _, err := b.run("run", "@bundled_apks//:lock"); err != nil {
 			return err
 		}
 		after, err := lock.Read(lockPath)
@@ -202,10 +208,12 @@ func benchBazel(e *env, r *report) error {
 		"whole run; Bazel's is the \"Elapsed time\" it reports. Process counts are Bazel's summary line.\n\n",
 		bazelTarget, bazelVersion(bin))
 	r.printf("- cold: a fresh output base (so a new server, every repository rule and every action), with the "+
-		"downloads already in the repository cache (`--repository_cache` %s); one run.\n", b.rc)
+		"downloads already in the repository cache (`--repository_cache` %s); one run. The tools come from the "+
+		"from-source toolchain, built once in the repository phase (nothing per platform); the actions that ran: %s.\n",
+		b.rc, strings.Join(coldActions, ", "))
 	r.printf("- no-op: the same build again, %d runs. Target: below 1 s of Bazel's elapsed time.\n", e.runs)
 	r.printf("- one-package change: the mirror serves %s at its next release (tools/cmd/testmirror "+
-		"`generate --bump`), `bazel run //e2e:musl_dynamic.lock` re-locks (not timed), then the build; %d changes, "+
+		"`generate --bump`), `bazel run @bundled_apks//:lock` re-locks (not timed), then the build; %d changes, "+
 		"alternating between the two mirrors. Actions that ran, from `--execution_log_json_file`: %s.\n\n",
 		bumped, changes, strings.Join(chMnemonics, ", "))
 	r.table([]string{"build", "wall time", "Bazel elapsed", "processes"}, [][]string{

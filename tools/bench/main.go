@@ -34,6 +34,7 @@ var benchmarks = []benchmark{
 	{"lock", "apkimage lock for eight architectures against the loopback mirror", true, benchLock},
 	{"repush", "bytes re-pushed to docker-registry after a one-package update: one layer vs layers by origin", true, benchRepush},
 	{"bazel", "Bazel cold, no-op and one-package-change builds of the e2e index", false, benchBazel},
+	{"toolchain", "a consumer workspace's cold index build with release binaries and from source", false, benchToolchain},
 }
 
 // env is what every benchmark may use.

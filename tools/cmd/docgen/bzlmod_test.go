@@ -204,6 +204,12 @@ func moduleProblems(root string) []string {
 			problems = append(problems, fmt.Sprintf("MODULE.bazel: %s has no module extension %s (%v)", u.file, u.name, err))
 			continue
 		}
+		// Only tag classes with a name declare repositories; the others
+		// (tools.from_source) configure the extension's fixed ones.
+		declares := false
+		for _, tc := range ext.tags {
+			declares = declares || hasAttr(tc.attrs, "name")
+		}
 		declared := map[string]bool{}
 		for _, tu := range u.tags {
 			var tc *tagClass
@@ -241,7 +247,7 @@ func moduleProblems(root string) []string {
 			}
 		}
 		for _, r := range u.repos {
-			if !declared[r] {
+			if declares && !declared[r] {
 				problems = append(problems, fmt.Sprintf("MODULE.bazel: use_repo(%s, %q) but no %s tag declares it", v, r, v))
 			}
 		}
@@ -260,6 +266,15 @@ func moduleProblems(root string) []string {
 		problems = append(problems, "MODULE.bazel: no use_extension(\"//rules:extensions.bzl\", ...)")
 	}
 	return append(problems, visibleRepoProblems(root, mf.visible)...)
+}
+
+func isWorkspace(dir string) bool {
+	for _, f := range []string{"WORKSPACE", "WORKSPACE.bazel"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 func hasAttr(attrs []attribute, name string) bool {
@@ -298,6 +313,9 @@ func visibleRepoProblems(root string, visible map[string]bool) []string {
 			base := e.Name()
 			if rel != "." && (strings.HasPrefix(base, ".") || strings.HasPrefix(base, "bazel-") || rel == "e2e/work" || rel == "out" || base == "testdata") {
 				return filepath.SkipDir
+			}
+			if rel != "." && isWorkspace(p) {
+				return filepath.SkipDir // another workspace (e2e/consumer), with its own repositories
 			}
 			return nil
 		}
@@ -370,6 +388,9 @@ func extensionProblems(root string) []string {
 		}
 		wraps := g.wrappedRules(m, m.defs[id.Name].def)
 		for _, tc := range ext.tags {
+			if !hasAttr(tc.attrs, "name") {
+				continue // configures the extension, declares no repository
+			}
 			calls := wraps[tc.name]
 			if len(calls) == 0 {
 				problems = append(problems, fmt.Sprintf("%s: tag class %s.%s: the implementation creates no repository rule in a loop over mod.tags.%s", rel, name, tc.name, tc.name))
@@ -498,23 +519,24 @@ func TestExtensionMirrorsRepositoryRule(t *testing.T) {
 // bzlmodFiles are the real files the Bzlmod checks read.
 var bzlmodFiles = []string{
 	"MODULE.bazel", "rules/extensions.bzl", "rules/private/apk_repository.bzl",
-	"rules/private/arch.bzl", "rules/private/lock.bzl",
+	"rules/private/arch.bzl", "rules/private/lock.bzl", "rules/private/labels.bzl",
+	"rules/private/tools_repository.bzl", "rules/private/toolchain.bzl", "toolchains/versions.bzl",
 }
 
 func TestBzlmodChecksCatchDrift(t *testing.T) {
 	files := copyFiles(t, bzlmodFiles...)
-	replace(t, files, "rules/extensions.bzl", `"lock_target": attr.string(`, `"lock_target": attr.label(`)
+	replace(t, files, "rules/extensions.bzl", `"keyring": attr.string_list(`, `"keyring": attr.label_list(`)
 	replace(t, files, "rules/extensions.bzl", "architectures = tag.architectures,", "")
 	replace(t, files, "rules/private/apk_repository.bzl", `"packages": attr.string_list(`, `"extra": attr.bool(doc = "x"),
     "packages": attr.string_list(`)
 	replace(t, files, "rules/extensions.bzl", `"packages": attr.string_list(
-            doc = "The packages the lock must have been made for.",
+            doc = "The world: package names or apk dependency atoms.",
             mandatory = True,`, `"packages": attr.string_list(
-            doc = "The packages the lock must have been made for.",`)
+            doc = "The world: package names or apk dependency atoms.",`)
 	replace(t, files, "rules/extensions.bzl", `default = APK_ARCHES,`, `default = ["x86_64"],`)
 	problems := extensionProblems(writeTree(t, files))
 	wantProblems(t, problems,
-		"lock_target is attr.label in the tag class, attr.string in the rule",
+		"keyring is attr.label_list in the tag class, attr.string_list in the rule",
 		"does not pass architectures = tag.architectures",
 		"the tag class has no attribute extra",
 		"packages is mandatory=false in the tag class, true in the rule",
@@ -525,7 +547,7 @@ func TestBzlmodChecksCatchDrift(t *testing.T) {
 	replace(t, files, "MODULE.bazel", `bazel_dep(name = "bazel_skylib"`, `bazel_dep(name = "not_skylib"`)
 	files["MODULE.bazel"] = regexp.MustCompile(`bazel_dep\(name = "platforms", version = "[^"]*"`).ReplaceAllString(files["MODULE.bazel"], `bazel_dep(name = "platforms", version = "0.0.1"`)
 	replace(t, files, "MODULE.bazel", `use_repo(apk, "bundled_apks"`, `use_repo(apk, "other_apks", "bundled_apks"`)
-	replace(t, files, "MODULE.bazel", `lock_target = "//e2e:musl_dynamic.lock",`, `lock_target = "//e2e:musl_dynamic.lock",
+	replace(t, files, "MODULE.bazel", `lock = "//e2e:bundled.lock.json",`, `lock = "//e2e:bundled.lock.json",
     colour = "blue",`)
 	files["pkg/BUILD.bazel"] = `load("@rules_nowhere//:defs.bzl", "x")
 

@@ -1,4 +1,12 @@
-"""Repository rule recording which Go SDK builds the project's tools."""
+"""This repository's own Go SDK for rules_go (its go_tests and examples); users need none of it."""
+
+load("@io_bazel_rules_go//go:deps.bzl", "go_local_sdk", "go_register_toolchains")
+
+# The Go release downloaded on connected machines; offline machines use a
+# local Go 1.19 instead (rules_go 0.34 needs a precompiled std, <= 1.19).
+GO_VERSION = "1.19.13"
+
+GO_SDK_ENV = "MUSL_DYNAMIC_GO_SDK"
 
 _DOC = """Writes `config.bzl` with `GO_SDK_PATH`, read from the environment.
 
@@ -6,10 +14,8 @@ _DOC = """Writes `config.bzl` with `GO_SDK_PATH`, read from the environment.
 local Go installation (a GOROOT such as `/usr/lib/go-1.19`). Empty or unset
 means "download the pinned Go SDK", the normal path on a connected machine.
 WORKSPACE files cannot branch, so this rule turns the environment into a
-constant that `musl_dynamic_go_toolchains` receives.
+constant that `go_toolchains` receives.
 """
-
-GO_SDK_ENV = "MUSL_DYNAMIC_GO_SDK"
 
 def _go_sdk_config_impl(rctx):
     path = rctx.os.environ.get(GO_SDK_ENV, "").strip()
@@ -27,3 +33,16 @@ go_sdk_config = repository_rule(
     environ = [GO_SDK_ENV],
     local = True,
 )
+
+def go_toolchains(local_sdk = ""):
+    """Registers the Go SDK of rules_go.
+
+    Args:
+      local_sdk: path of a local Go installation (GOROOT) to use as `@go_sdk`;
+        empty downloads Go `GO_VERSION`.
+    """
+    if local_sdk:
+        go_local_sdk(name = "go_sdk", path = local_sdk)
+        go_register_toolchains()
+    else:
+        go_register_toolchains(version = GO_VERSION)
