@@ -48,8 +48,9 @@ bazel-test:
 # registry push; repro.sh: clean output bases, umask/TZ/locale, Go versions,
 # remote cache; consumer.sh: a user's workspace on the served release, with
 # the release-binary and the from-source toolchain; sign.sh: cosign
-# sign/attest and verify against a registry. Each starts and stops its own
-# servers on 127.0.0.1.
+# sign/attest and verify against a registry; remote.sh: a build on Bazel's
+# own remote-execution worker. Each starts and stops its own servers on
+# 127.0.0.1.
 e2e:
 	bash e2e/run.sh
 	bash e2e/consumer.sh
@@ -59,6 +60,7 @@ e2e:
 	bash e2e/features.sh
 	bash e2e/hostile.sh
 	bash e2e/sign.sh
+	bash e2e/remote.sh
 
 # Every Go fuzz target, one after another, FUZZTIME each (make fuzz
 # FUZZTIME=10m); logs in $TMPDIR/fuzz-logs (FUZZLOGS=). See SECURITY.md.

@@ -30,7 +30,10 @@ debs=(bazel-bootstrap golang-1.19-go bazel-skylib bazel-platforms bazel-rules-ja
       clang lld binutils-s390x-linux-gnu
       # tools/musl_sysroots.sh builds musl from Debian's source package for
       # the two architectures Debian has no musl for (riscv64, ARMv6).
-      dpkg-dev gcc-riscv64-linux-gnu gcc-arm-linux-gnueabihf)
+      dpkg-dev gcc-riscv64-linux-gnu gcc-arm-linux-gnueabihf
+      # e2e/remote.sh: Bazel's own remote worker (its Java sources), run in
+      # a network namespace (ip) behind socat.
+      bazel-bootstrap-source iproute2 socat)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
