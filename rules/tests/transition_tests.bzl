@@ -18,6 +18,7 @@ def _fake_image_impl(ctx):
         layer = None,
         apk_layer = None,
         sbom = None,
+        lock = None,
         arch = row.apk_arch,
         os = row.os,
         architecture = row.architecture,
