@@ -104,6 +104,14 @@ for p in linux-amd64 linux-arm64 linux-386 linux-arm-v6 linux-arm-v7 linux-ppc64
     continue
   fi
   root=$(unpack_into go_app "$p")
+  # Some kernels (seen on Firecracker VMs) are built with IA32 emulation but
+  # boot without it: exec of any 32-bit binary fails, and qemu-i386 cannot
+  # stand in (above). Skip 386 there, saying why; the ELF check still ran.
+  # The probe is the image's own loader, which prints its version when run.
+  if [ "$p" = linux-386 ] && ! { "$root/lib/ld-musl-i386.so.1" 2>&1 || true; } | grep -q 'musl libc'; then
+    echo "  $p: skipped, this kernel cannot execute 32-bit x86 binaries (IA32 emulation off)"
+    continue
+  fi
   out="$E2E_WORK/go_app-$p.out"
   : >"$out" # the background job below creates it too late for the first read
   # Port 0: the kernel picks a free port and /app prints the one it got.
