@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GO19 := /usr/lib/go-1.19/bin/go
 BAZEL ?= bazel
 
-.PHONY: all setup test go-test lint lint-check vet fmt-check docs bazel-test e2e fuzz bench demo release clean
+.PHONY: all setup test go-test lint lint-check vet fmt-check docs gen bazel-test e2e fuzz bench demo release clean
 
 all: test
 
@@ -38,6 +38,13 @@ fmt-check:
 
 # Regenerates docs/rules.md from the docstrings in rules/ and platforms/.
 docs:
+	go run ./tools/cmd/docgen --out docs/rules.md
+
+# Regenerates every generated file: the copies of the platform table
+# (tools/internal/platform) for Starlark, the e2e shell scripts and
+# e2e/check, then docs/rules.md, which shows the Starlark table.
+gen:
+	go run ./tools/cmd/platgen
 	go run ./tools/cmd/docgen --out docs/rules.md
 
 # Starlark tests and every go_test again, built by Bazel with Go 1.19.

@@ -93,14 +93,9 @@ check_runtime_env() {
     fail "$3: umoci's config.json lacks the image env $env or is not root: $(jq -c '.process.env, .process.user' "$1")"
 }
 
-# Per OCI platform: the musl loader and readelf's machine/class/data.
-declare -A LOADER=([linux-386]=i386 [linux-amd64]=x86_64 [linux-arm64]=aarch64 [linux-arm-v6]=armhf
-  [linux-arm-v7]=armhf [linux-ppc64le]=powerpc64le [linux-riscv64]=riscv64 [linux-s390x]=s390x)
-declare -A MACHINE=([linux-386]="Intel 80386/ELF32/little" [linux-amd64]="Advanced Micro Devices X86-64/ELF64/little"
-  [linux-arm64]="AArch64/ELF64/little" [linux-arm-v6]="ARM/ELF32/little" [linux-arm-v7]="ARM/ELF32/little"
-  [linux-ppc64le]="PowerPC64/ELF64/little" [linux-riscv64]="RISC-V/ELF64/little" [linux-s390x]="IBM S/390/ELF64/big")
-declare -A APKARCH=([linux-386]=x86 [linux-amd64]=x86_64 [linux-arm64]=aarch64 [linux-arm-v6]=armhf
-  [linux-arm-v7]=armv7 [linux-ppc64le]=ppc64le [linux-riscv64]=riscv64 [linux-s390x]=s390x)
+# Per OCI platform: the musl loader, readelf's machine/class/data, the apk
+# arch (generated from the platform table).
+source e2e/platforms.sh
 
 # elf_kind FILE: "machine/class/data" from readelf.
 elf_kind() {
@@ -113,19 +108,19 @@ elf_kind() {
 # check_loader ROOTFS P: /lib/ld-musl-<arch>.so.1 is there, executable, and
 # an ELF for the platform.
 check_loader() {
-  local f=$1/lib/ld-musl-${LOADER[$2]}.so.1 got
-  [ -f "$f" ] && [ -x "$f" ] || fail "$2: no executable loader at /lib/ld-musl-${LOADER[$2]}.so.1" || return 1
+  local f=$1/lib/ld-musl-${PLATFORM_LOADER[$2]}.so.1 got
+  [ -f "$f" ] && [ -x "$f" ] || fail "$2: no executable loader at /lib/ld-musl-${PLATFORM_LOADER[$2]}.so.1" || return 1
   got=$(elf_kind "$f")
-  [ "$got" = "${MACHINE[$2]}" ] || fail "$2: the loader is $got, want ${MACHINE[$2]}"
+  [ "$got" = "${PLATFORM_ELF[$2]}" ] || fail "$2: the loader is $got, want ${PLATFORM_ELF[$2]}"
 }
 
 # check_hello_interp ROOTFS P: /hello asks for the platform's loader, which
 # the image has, and both are ELFs for the platform.
 check_hello_interp() {
-  local interp want=/lib/ld-musl-${LOADER[$2]}.so.1
+  local interp want=/lib/ld-musl-${PLATFORM_LOADER[$2]}.so.1
   interp=$(LC_ALL=C readelf -l "$1/hello" | sed -n 's/.*Requesting program interpreter: \(.*\)]$/\1/p')
   [ "$interp" = "$want" ] || fail "$2: /hello's ELF interpreter is '$interp', want $want" || return 1
-  [ "$(elf_kind "$1/hello")" = "${MACHINE[$2]}" ] || fail "$2: /hello is $(elf_kind "$1/hello"), want ${MACHINE[$2]}" || return 1
+  [ "$(elf_kind "$1/hello")" = "${PLATFORM_ELF[$2]}" ] || fail "$2: /hello is $(elf_kind "$1/hello"), want ${PLATFORM_ELF[$2]}" || return 1
   check_loader "$1" "$2" || return 1
   echo "  $2: /hello -> $interp ($(elf_kind "$1/hello"))"
 }
@@ -205,7 +200,7 @@ check_syft() {
   got=$(jq -r --arg p "$2" '.artifacts[] | [$p, .type, .name, .version, .purl] | join(" ")' "$out" | sort)
   want=$(grep "^$2 " e2e/expected/syft.txt | sort)
   [ "$got" = "$want" ] || { diff -u <(echo "$want") <(echo "$got") >&2; fail "$2: syft's packages differ from e2e/expected/syft.txt (- expected, + syft)"; return 1; }
-  lock=$(jq -r --arg a "${APKARCH[$2]}" '.architectures[$a].packages[] | .name + " " + .version' e2e/bundled.lock.json | sort)
+  lock=$(jq -r --arg a "${PLATFORM_APKARCH[$2]}" '.architectures[$a].packages[] | .name + " " + .version' e2e/bundled.lock.json | sort)
   [ "$(awk '{print $3, $4}' <<<"$got")" = "$lock" ] || fail "$2: syft's packages are not the lock's: $(awk '{print $3, $4}' <<<"$got" | tr '\n' ' ')vs $(tr '\n' ' ' <<<"$lock")"
 }
 

@@ -87,16 +87,14 @@ echo "  the second tar's /etc/app/app.conf wins over the first's"
 
 log "go_app: running /app inside the images"
 # An x86_64 kernel runs 386 executables itself; qemu-i386 (user mode) would
-# crash Go's 386 runtime in its signal handler.
-declare -A runner=([linux-amd64]=chroot [linux-386]=chroot [linux-arm64]=qemu-aarch64-static
-  [linux-arm-v6]=qemu-arm-static [linux-arm-v7]=qemu-arm-static [linux-ppc64le]=qemu-ppc64le-static
-  [linux-riscv64]=qemu-riscv64-static [linux-s390x]=qemu-s390x-static)
-# The arm binaries run on the CPU of each variant: an ARM1176 is armv6.
-declare -A cpu=([linux-arm-v6]=arm1176 [linux-arm-v7]=cortex-a7)
-declare -A goarch=([linux-amd64]=amd64 [linux-386]=386 [linux-arm64]=arm64 [linux-arm-v6]=arm
-  [linux-arm-v7]=arm [linux-ppc64le]=ppc64le [linux-riscv64]=riscv64 [linux-s390x]=s390x)
+# crash Go's 386 runtime in its signal handler. The others run under the
+# platform table's emulator, on the CPU of each variant (an ARM1176 is armv6).
+source e2e/platforms.sh
+declare -A runner
+for p in "${PLATFORMS[@]}"; do runner[$p]=${PLATFORM_QEMU[$p]}; done
+runner[linux-amd64]=chroot runner[linux-386]=chroot
 ran=0
-for p in linux-amd64 linux-arm64 linux-386 linux-arm-v6 linux-arm-v7 linux-ppc64le linux-riscv64 linux-s390x; do
+for p in "${PLATFORMS[@]}"; do
   # amd64 and arm64 are required; the other emulators are used when present.
   if ! command -v "${runner[$p]}" >/dev/null; then
     [ "$p" = linux-arm64 ] && fail "${runner[$p]} is missing (Debian package qemu-user-static)"
@@ -108,7 +106,7 @@ for p in linux-amd64 linux-arm64 linux-386 linux-arm-v6 linux-arm-v7 linux-ppc64
   # boot without it: exec of any 32-bit binary fails, and qemu-i386 cannot
   # stand in (above). Skip 386 there, saying why; the ELF check still ran.
   # The probe is the image's own loader, which prints its version when run.
-  if [ "$p" = linux-386 ] && ! { "$root/lib/ld-musl-i386.so.1" 2>&1 || true; } | grep -q 'musl libc'; then
+  if [ "$p" = linux-386 ] && ! { "$root/lib/ld-musl-${PLATFORM_LOADER[$p]}.so.1" 2>&1 || true; } | grep -q 'musl libc'; then
     echo "  $p: skipped, this kernel cannot execute 32-bit x86 binaries (IA32 emulation off)"
     continue
   fi
@@ -118,7 +116,7 @@ for p in linux-amd64 linux-arm64 linux-386 linux-arm-v6 linux-arm-v7 linux-ppc64
   if [ "${runner[$p]}" = chroot ]; then
     chroot "$root" /app -addr 127.0.0.1:0 >"$out" 2>&1 &
   else
-    "${runner[$p]}" ${cpu[$p]:+-cpu "${cpu[$p]}"} -L "$root" "$root/app" -addr 127.0.0.1:0 >"$out" 2>&1 &
+    "${runner[$p]}" ${PLATFORM_QEMU_CPU[$p]:+-cpu "${PLATFORM_QEMU_CPU[$p]}"} -L "$root" "$root/app" -addr 127.0.0.1:0 >"$out" 2>&1 &
   fi
   APP_PID=$!
   addr=
@@ -131,9 +129,9 @@ for p in linux-amd64 linux-arm64 linux-386 linux-arm-v6 linux-arm-v7 linux-ppc64
   [ -n "$addr" ] || fail "$p: /app did not start listening within 20s: $(cat "$out")"
   got=$(curl -fsS --max-time 10 "http://$addr/") || fail "$p: no answer from /app on $addr"
   stop_app
-  want="hello from go_app (linux/${goarch[$p]})"
+  want="hello from go_app (linux/${PLATFORM_GOARCH[$p]})"
   [ "$got" = "$want" ] || fail "$p: /app answered '$got', want '$want'"
-  echo "  $p${cpu[$p]:+ (${cpu[$p]})}: $got"
+  echo "  $p${PLATFORM_QEMU_CPU[$p]:+ (${PLATFORM_QEMU_CPU[$p]})}: $got"
   ran=$((ran + 1))
 done
 echo "examples: go_app ran on $ran platforms; listings, ELF machines, accounts and layer order match"

@@ -14,8 +14,6 @@ source e2e/lib.sh
 source e2e/servers.sh
 source e2e/checks.sh
 
-# apk architecture per OCI platform, for the purls.
-declare -A LOADER_ARCH=([linux-amd64]=x86_64 [linux-arm64]=aarch64)
 
 W=$E2E_WORK/features
 rm -rf "$W" && mkdir -p "$W"
@@ -120,9 +118,9 @@ while read -r digest os arch variant; do
     "$f" >/dev/null || fail "$p: $f lacks the digest, the OS or the layer -> package relationships"
   got=$(syft convert "$f" -o json 2>/dev/null | jq -r '[.artifacts[] | select(.type == "apk") | .name + " " + .version + " " + .purl] | sort | .[]')
   want=$(printf '%s\n' \
-    "alpine-baselayout-data 3.6.8-r0 pkg:apk/alpine/alpine-baselayout-data@3.6.8-r0?arch=${LOADER_ARCH[$p]}&distro=alpine-3.21.0&upstream=alpine-baselayout" \
-    "ca-certificates-bundle 20241121-r0 pkg:apk/alpine/ca-certificates-bundle@20241121-r0?arch=${LOADER_ARCH[$p]}&distro=alpine-3.21.0&upstream=ca-certificates" \
-    "musl 1.2.3-r0 pkg:apk/alpine/musl@1.2.3-r0?arch=${LOADER_ARCH[$p]}&distro=alpine-3.21.0&upstream=musl")
+    "alpine-baselayout-data 3.6.8-r0 pkg:apk/alpine/alpine-baselayout-data@3.6.8-r0?arch=${PLATFORM_APKARCH[$p]}&distro=alpine-3.21.0&upstream=alpine-baselayout" \
+    "ca-certificates-bundle 20241121-r0 pkg:apk/alpine/ca-certificates-bundle@20241121-r0?arch=${PLATFORM_APKARCH[$p]}&distro=alpine-3.21.0&upstream=ca-certificates" \
+    "musl 1.2.3-r0 pkg:apk/alpine/musl@1.2.3-r0?arch=${PLATFORM_APKARCH[$p]}&distro=alpine-3.21.0&upstream=musl")
   [ "$got" = "$want" ] || fail "$p: syft read from the SBOM:
 $got
 want

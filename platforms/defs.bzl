@@ -4,8 +4,8 @@
 load("//rules/private:arch.bzl", _PLATFORMS = "PLATFORMS")  # buildifier: disable=bzl-visibility
 load("//rules/private:labels.bzl", _label_str = "label_str")  # buildifier: disable=bzl-visibility
 
-# List of struct(platform, apk_arch, os, architecture, variant), one per
-# platform in //platforms.
+# List of struct(platform, apk_arch, os, architecture, variant, cpu), one per
+# platform in //platforms (`cpu`: its @platforms//cpu value, or "").
 PLATFORM_TABLE = _PLATFORMS
 
 # Labels of all eight platforms, e.g. for oci_index(platforms = ALL_PLATFORMS),

@@ -14,21 +14,11 @@ import (
 
 // elfWant is what an executable for an OCI platform must declare in its
 // ELF header: a binary for another architecture would not run there.
+// elfByPlatform (platforms.go) is generated from the platform table.
 type elfWant struct {
 	class   elf.Class
 	data    elf.Data
 	machine elf.Machine
-}
-
-var elfByPlatform = map[string]elfWant{
-	"linux-386":     {elf.ELFCLASS32, elf.ELFDATA2LSB, elf.EM_386},
-	"linux-amd64":   {elf.ELFCLASS64, elf.ELFDATA2LSB, elf.EM_X86_64},
-	"linux-arm64":   {elf.ELFCLASS64, elf.ELFDATA2LSB, elf.EM_AARCH64},
-	"linux-arm-v6":  {elf.ELFCLASS32, elf.ELFDATA2LSB, elf.EM_ARM},
-	"linux-arm-v7":  {elf.ELFCLASS32, elf.ELFDATA2LSB, elf.EM_ARM},
-	"linux-ppc64le": {elf.ELFCLASS64, elf.ELFDATA2LSB, elf.EM_PPC64},
-	"linux-riscv64": {elf.ELFCLASS64, elf.ELFDATA2LSB, elf.EM_RISCV},
-	"linux-s390x":   {elf.ELFCLASS64, elf.ELFDATA2MSB, elf.EM_S390},
 }
 
 // checkELF checks that file (e.g. /app) in every platform's image of the

@@ -1,5 +1,7 @@
 """Repository rule bringing the musl sysroots and the host's cross-linking tools into the build."""
 
+load("//platforms:defs.bzl", "PLATFORM_TABLE")
+
 _DOC = """Declares `@<name>`: a copy of the musl sysroots and the paths of clang and the linkers.
 
 The sysroots (one per Alpine arch, made by tools/setup.sh with
@@ -17,7 +19,7 @@ project's remote-execution test runs on the same machine image).
 from; the default is `${MUSL_DYNAMIC_CACHE:-$XDG_CACHE_HOME/musl-dynamic}/musl-sysroots`.
 """
 
-_ARCHES = ["x86", "x86_64", "aarch64", "armhf", "armv7", "ppc64le", "riscv64", "s390x"]
+_ARCHES = [p.apk_arch for p in PLATFORM_TABLE]
 
 def _find(rctx, name):
     p = rctx.which(name)

@@ -1,25 +1,13 @@
-"""Macros that declare the eight target platforms and their constraints."""
+"""Macros that declare the target platforms of the platform table and their constraints."""
 
 load(":arch.bzl", "PLATFORMS")
-
-# Constraints from @platforms where both the old (Debian) and current
-# releases define them; ppc64le and riscv64 have none in old releases.
-_CPU = {
-    "x86": "@platforms//cpu:x86_32",
-    "x86_64": "@platforms//cpu:x86_64",
-    "aarch64": "@platforms//cpu:aarch64",
-    "armhf": "@platforms//cpu:arm",
-    "armv7": "@platforms//cpu:armv7",
-    "s390x": "@platforms//cpu:s390x",
-}
 
 def apk_arch_constraints(name = "apk_arch"):
     """Declares the `apk_arch` constraint_setting and one constraint_value per apk architecture.
 
     Args:
       name: name of the constraint_setting; the values are named after the
-        apk architectures (x86, x86_64, aarch64, armhf, armv7, ppc64le,
-        riscv64, s390x).
+        apk architectures of the platform table (x86, x86_64, ...).
     """
     native.constraint_setting(
         name = name,
@@ -47,8 +35,11 @@ def musl_platforms(cpu_package):  # buildifier: disable=unnamed-macro
     """
     for p in PLATFORMS:
         constraints = ["@platforms//os:linux", "{}:{}".format(cpu_package, p.apk_arch)]
-        if p.apk_arch in _CPU:
-            constraints.append(_CPU[p.apk_arch])
+
+        # `cpu` is "" where older @platforms releases (Debian's) have no
+        # value, as for ppc64le and riscv64.
+        if p.cpu:
+            constraints.append(p.cpu)
         native.platform(
             name = p.platform,
             constraint_values = constraints,

@@ -3,7 +3,7 @@
 ApkPackagesInfo = provider(
     doc = "The locked, downloaded apk files of one architecture, in install order.",
     fields = {
-        "arch": "apk architecture (x86, x86_64, aarch64, armhf, armv7, ppc64le, riscv64, s390x).",
+        "arch": "apk architecture: an `apk_arch` of PLATFORM_TABLE (e.g. x86_64).",
         "apks": "list of File: the .apk files in the lock's install order for `arch`.",
         "keys": "list of File: the trusted RSA public keys; each file is named like the key in the packages' signatures.",
         "lock": "File: the lock JSON the apks were downloaded from.",

@@ -2,7 +2,7 @@
 
 load("@bazel_skylib//lib:unittest.bzl", "analysistest", "asserts")
 load("//rules:defs.bzl", "MuslImageInfo", "oci_index")
-load("//rules/private:arch.bzl", "platform_for_apk_arch")
+load("//rules/private:arch.bzl", "PLATFORMS", "platform_for_apk_arch")
 
 def _fake_image_impl(ctx):
     # Stands in for musl_base_image: its arch comes from a select() on the
@@ -55,19 +55,7 @@ def transition_test_suite(name):
     """
     fake_image(
         name = name + "_image",
-        arch = select({
-            "//platforms:is_" + p: a
-            for p, a in [
-                ("linux_386", "x86"),
-                ("linux_amd64", "x86_64"),
-                ("linux_arm64", "aarch64"),
-                ("linux_arm_v6", "armhf"),
-                ("linux_arm_v7", "armv7"),
-                ("linux_ppc64le", "ppc64le"),
-                ("linux_riscv64", "riscv64"),
-                ("linux_s390x", "s390x"),
-            ]
-        }),
+        arch = select({"//platforms:is_" + p.platform: p.apk_arch for p in PLATFORMS}),
         tags = ["manual"],
     )
     oci_index(

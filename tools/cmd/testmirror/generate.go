@@ -58,7 +58,7 @@ func generateCmd(args []string) error {
 func allArches() string {
 	var names []string
 	for _, a := range arches {
-		names = append(names, a.APK)
+		names = append(names, a.APKArch)
 	}
 	return strings.Join(names, ",")
 }
@@ -112,7 +112,7 @@ func generate(opt genOptions) (map[string][]byte, error) {
 	bumped := opt.Bump == ""
 	for i := range todo {
 		if errs[i] != nil {
-			return nil, fmt.Errorf("arch %s: %w", todo[i].APK, errs[i])
+			return nil, fmt.Errorf("arch %s: %w", todo[i].APKArch, errs[i])
 		}
 		for name, b := range results[i] {
 			files[name] = b
@@ -154,7 +154,7 @@ func generateArch(a arch, opt genOptions, s apkbuild.Signer) (map[string][]byte,
 	files := map[string][]byte{}
 	var records []apkindex.Record
 	for _, spec := range specs(a, in) {
-		if opt.Bump == a.APK+"/"+spec.Info.Name {
+		if opt.Bump == a.APKArch+"/"+spec.Info.Name {
 			v, err := nextRelease(spec.Info.Version)
 			if err != nil {
 				return nil, err
@@ -171,13 +171,13 @@ func generateArch(a arch, opt genOptions, s apkbuild.Signer) (map[string][]byte,
 			return nil, fmt.Errorf("indexing %s: %w", spec.Info.Name, err)
 		}
 		records = append(records, rec)
-		files[a.APK+"/"+spec.Info.Name+"-"+spec.Info.Version+".apk"] = apk
+		files[a.APKArch+"/"+spec.Info.Name+"-"+spec.Info.Version+".apk"] = apk
 	}
-	index, err := apkbuild.BuildIndex("musl-dynamic test mirror "+alpineRelease+" "+a.APK, records, s)
+	index, err := apkbuild.BuildIndex("musl-dynamic test mirror "+alpineRelease+" "+a.APKArch, records, s)
 	if err != nil {
 		return nil, err
 	}
-	files[a.APK+"/APKINDEX.tar.gz"] = index
+	files[a.APKArch+"/APKINDEX.tar.gz"] = index
 	return files, nil
 }
 
@@ -195,7 +195,7 @@ func inputsFor(a arch, opt genOptions) (archInputs, error) {
 	hello, err := buildHello(a, opt)
 	var missing *toolsMissingError
 	if errors.As(err, &missing) && opt.Hello == "auto" {
-		fmt.Fprintf(opt.Log, "mirror: WARNING: arch %s: no hello package: %v\n", a.APK, err)
+		fmt.Fprintf(opt.Log, "mirror: WARNING: arch %s: no hello package: %v\n", a.APKArch, err)
 		return in, nil
 	}
 	if err != nil {
@@ -226,11 +226,11 @@ func buildHello(a arch, opt genOptions) ([]byte, error) {
 	}
 	defer os.RemoveAll(tmp)
 	out := filepath.Join(tmp, "hello")
-	cmd := exec.Command("bash", script, a.APK, out, filepath.Join(opt.Sysroots, a.APK))
+	cmd := exec.Command("bash", script, a.APKArch, out, filepath.Join(opt.Sysroots, a.APKArch))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		msg := fmt.Sprintf("%s %s: %v: %s", script, a.APK, err, strings.TrimSpace(stderr.String()))
+		msg := fmt.Sprintf("%s %s: %v: %s", script, a.APKArch, err, strings.TrimSpace(stderr.String()))
 		var exit *exec.ExitError
 		if errors.As(err, &exit) && exit.ExitCode() == 4 {
 			return nil, &toolsMissingError{msg}

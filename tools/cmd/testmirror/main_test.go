@@ -38,10 +38,10 @@ func availableArches(t *testing.T) []string {
 	var names, missing []string
 	for _, a := range arches {
 		if _, _, err := sysrootLoader(defaultSysroots(), a); err != nil {
-			missing = append(missing, a.APK)
+			missing = append(missing, a.APKArch)
 			continue
 		}
-		names = append(names, a.APK)
+		names = append(names, a.APKArch)
 	}
 	if len(missing) > 0 {
 		t.Logf("skipping arches %v: their musl sysroot is not in %s; run tools/setup.sh", missing, defaultSysroots())

@@ -57,7 +57,7 @@ func specs(a arch, in archInputs) []apkbuild.Spec {
 func info(a arch, name, version, origin, license, desc string) pkginfo.Info {
 	return pkginfo.Info{
 		Name: name, Version: version, Description: desc, URL: projectURL,
-		Arch: a.APK, License: license, Origin: origin, Maintainer: maintainer,
+		Arch: a.APKArch, License: license, Origin: origin, Maintainer: maintainer,
 		BuildDate: buildDate, Packager: packager,
 	}
 }
@@ -79,11 +79,11 @@ func muslSpec(a arch, in archInputs) apkbuild.Spec {
 	desc := fmt.Sprintf("musl C library loader %s, %s", loader, in.Origin)
 	body := in.Loader
 	i := info(a, "musl", muslVersion, "musl", "MIT", desc)
-	i.Provides = []string{"so:libc.musl-" + a.APK + ".so.1=1"}
+	i.Provides = []string{"so:libc.musl-" + a.APKArch + ".so.1=1"}
 	return apkbuild.Spec{Info: i, Files: []apkbuild.File{
 		dir("lib", 0o755),
 		file("lib/"+loader, 0o755, body),
-		symlink("lib/libc.musl-"+a.APK+".so.1", loader),
+		symlink("lib/libc.musl-"+a.APKArch+".so.1", loader),
 	}}
 }
 
@@ -148,7 +148,7 @@ func caSpec(a arch, cert []byte) apkbuild.Spec {
 func helloSpec(a arch, bin []byte) apkbuild.Spec {
 	i := info(a, "hello", helloVersion, "hello", "CC0-1.0",
 		"Prints a greeting; dynamically linked against musl (e2e/hello/hello.c)")
-	i.Depends = []string{"so:libc.musl-" + a.APK + ".so.1"}
+	i.Depends = []string{"so:libc.musl-" + a.APKArch + ".so.1"}
 	i.Provides = []string{"cmd:hello=" + helloVersion}
 	return apkbuild.Spec{Info: i, Files: []apkbuild.File{
 		dir("usr", 0o755),

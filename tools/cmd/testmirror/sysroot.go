@@ -28,10 +28,10 @@ func defaultSysroots() string {
 // The ELF machine is checked so that a sysroot of the wrong arch is caught
 // here rather than when a binary fails to start.
 func sysrootLoader(sysroots string, a arch) (loader []byte, origin string, err error) {
-	dir := filepath.Join(sysroots, a.APK)
+	dir := filepath.Join(sysroots, a.APKArch)
 	loader, err = os.ReadFile(filepath.Join(dir, "lib", "libc.so"))
 	if err != nil {
-		return nil, "", fmt.Errorf("no musl for %s: %v: run tools/setup.sh (it prepares a sysroot per arch in %s) or pass --sysroots", a.APK, err, sysroots)
+		return nil, "", fmt.Errorf("no musl for %s: %v: run tools/setup.sh (it prepares a sysroot per arch in %s) or pass --sysroots", a.APKArch, err, sysroots)
 	}
 	o, err := os.ReadFile(filepath.Join(dir, "ORIGIN"))
 	if err != nil {
@@ -45,8 +45,8 @@ func sysrootLoader(sysroots string, a arch) (loader []byte, origin string, err e
 	if err != nil {
 		return nil, "", fmt.Errorf("%s/lib/libc.so is not an ELF file: %v", dir, err)
 	}
-	if f.Machine != a.Machine || f.Type != elf.ET_DYN {
-		return nil, "", fmt.Errorf("%s/lib/libc.so is a %v %v, want a %v shared object for %s: rebuild the sysroot (tools/setup.sh)", dir, f.Machine, f.Type, a.Machine, a.APK)
+	if f.Machine != a.ELFMachine || f.Type != elf.ET_DYN {
+		return nil, "", fmt.Errorf("%s/lib/libc.so is a %v %v, want a %v shared object for %s: rebuild the sysroot (tools/setup.sh)", dir, f.Machine, f.Type, a.ELFMachine, a.APKArch)
 	}
 	return loader, origin, nil
 }

@@ -1,10 +1,13 @@
 package lock
 
+import "github.com/musl-dynamic/musl-dynamic/tools/internal/platform"
+
 // SchemaVersion is the only lock file schema this package reads and writes.
 const SchemaVersion = 1
 
-// Architectures are the apk architecture names a lock may cover.
-var Architectures = []string{"aarch64", "armhf", "armv7", "ppc64le", "riscv64", "s390x", "x86", "x86_64"}
+// Architectures are the apk architecture names a lock may cover (those of
+// the platform table), sorted.
+var Architectures = platform.APKArches(platform.All)
 
 // The structs below declare their fields in the alphabetical order of their
 // JSON names: encoding/json writes struct fields in declaration order and
