@@ -161,6 +161,14 @@ func (a *listArena) fields(v string) []string {
 	return a.block[from:len(a.block):len(a.block)]
 }
 
+// atoms splits a list of dependency atoms at spaces and tabs.
+func (a *listArena) atoms(v string) ([]string, error) {
+	if err := safename.AtomList(v); err != nil {
+		return nil, err
+	}
+	return a.fields(v), nil
+}
+
 func (r *Record) set(f byte, v string, lists *listArena) error {
 	var err error
 	switch f {
@@ -195,13 +203,13 @@ func (r *Record) set(f byte, v string, lists *listArena) error {
 		n, err = nonNegative(v, 32)
 		r.ProviderPriority, r.HasPriority = int(n), err == nil
 	case 'D':
-		r.Depends = lists.fields(v)
+		r.Depends, err = lists.atoms(v)
 	case 'p':
-		r.Provides = lists.fields(v)
+		r.Provides, err = lists.atoms(v)
 	case 'i':
-		r.InstallIf = lists.fields(v)
+		r.InstallIf, err = lists.atoms(v)
 	case 'r':
-		r.Replaces = lists.fields(v)
+		r.Replaces, err = lists.atoms(v)
 	case 'q':
 		var n int64
 		n, err = nonNegative(v, 32)

@@ -96,6 +96,10 @@ func TestParseErrors(t *testing.T) {
 		{"name used as a path", "P:../../x\nV:1\n", 1, `APKINDEX line 1: field P: package name "../../x" contains ".."`},
 		{"name with a backslash", "P:a\\b\nV:1\n", 1, `contains '\\'`},
 		{"version with a control character", "P:a\nV:1\x01\n", 2, `field V: version "1\x01" contains white space, a control character`},
+		// Found by FuzzParse: a \r inside a list became a separator only
+		// when the record was written back.
+		{"carriage return in a depends list", "D:\r0\nP:a\nV:1\n", 1, `field D: control character '\r' in the list "\r0"`},
+		{"control character in provides", "P:a\nV:1\np:so:x\x1b=1\n", 3, "field p: control character"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse(strings.NewReader(tc.in))

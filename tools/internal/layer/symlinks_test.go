@@ -78,7 +78,8 @@ func FuzzSymlinks(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		var ents []ent
 		for _, line := range strings.Split(in, "\n") {
-			if len(ents) >= 16 || line == "" {
+			// A tar header cannot carry a NUL, so no package can hold one.
+			if len(ents) >= 16 || line == "" || strings.ContainsRune(line, 0) {
 				continue
 			}
 			name, target, isLink := strings.Cut(line, ">")

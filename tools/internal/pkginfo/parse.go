@@ -115,14 +115,14 @@ func (info *Info) set(key, value string) error {
 	// apk splits dependency lists on white space wherever they appear, as
 	// the index's D: line does: "depend = a b" is two atoms.
 	case "depend":
-		info.Depends = append(info.Depends, strings.Fields(value)...)
+		info.Depends, err = appendAtoms(info.Depends, value)
 	case "provides":
-		info.Provides = append(info.Provides, strings.Fields(value)...)
+		info.Provides, err = appendAtoms(info.Provides, value)
 	case "install_if":
 		// abuild writes install_if as one space-separated line.
-		info.InstallIf = append(info.InstallIf, strings.Fields(value)...)
+		info.InstallIf, err = appendAtoms(info.InstallIf, value)
 	case "replaces":
-		info.Replaces = append(info.Replaces, strings.Fields(value)...)
+		info.Replaces, err = appendAtoms(info.Replaces, value)
 	case "triggers":
 		// abuild writes triggers as one space-separated line of globs.
 		info.Triggers = append(info.Triggers, strings.Fields(value)...)
@@ -212,4 +212,13 @@ func oneLine(s string) string {
 		s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
 	}
 	return s
+}
+
+// appendAtoms adds the atoms of one list value, refusing control characters
+// as the index reader does, so that lock (index) and layer (.PKGINFO) agree.
+func appendAtoms(list []string, value string) ([]string, error) {
+	if err := safename.AtomList(value); err != nil {
+		return list, err
+	}
+	return append(list, strings.Fields(value)...), nil
 }

@@ -108,6 +108,7 @@ func TestParseErrors(t *testing.T) {
 		{"no pkgver", "pkgname = a\n", 0, "of a has no pkgver"},
 		{"name used as a path", "pkgname = ../x\n", 1, `key "pkgname": package name "../x" contains ".."`},
 		{"version with a slash", "pkgname = a\npkgver = 1/2\n", 2, `key "pkgver": version "1/2" contains '/'`},
+		{"control character in depend", "pkgname = a\npkgver = 1\ndepend = b\x0bc\n", 3, `key "depend": control character '\v' in the list "b\vc"`},
 		{"long line", "pkgname = " + strings.Repeat("a", maxLine) + "\n", 0, "token too long"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -46,6 +46,21 @@ func TestVersion(t *testing.T) {
 	}
 }
 
+func TestAtomList(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"musl so:libc.musl-x86_64.so.1>=1.2", ""},
+		{"a\tb  c", ""},
+		{"", ""},
+		{"\r0", `control character '\r' in the list "\r0"`},
+		{"a\x00b", `control character '\x00'`},
+		{"a\x7f", `control character '\x7f'`},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			check(t, AtomList(tc.in), tc.want)
+		})
+	}
+}
+
 func check(t *testing.T, err error, want string) {
 	t.Helper()
 	switch {

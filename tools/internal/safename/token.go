@@ -52,3 +52,20 @@ func token(s string) error {
 	}
 	return nil
 }
+
+// AtomList checks a list of dependency atoms (an index's D:, p:, i:, r:
+// line or a .PKGINFO depend, provides, install_if, replaces value) before
+// it is split at spaces and tabs. Any other control character would end up
+// inside an atom, where no name or version may hold one, and would turn
+// into a separator when the list is written back (found by fuzzing).
+func AtomList(s string) error {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' && c != '\t' || c == 0x7f {
+			if len(s) > 80 {
+				s = s[:80] + "..."
+			}
+			return fmt.Errorf("control character %q in the list %q", c, s)
+		}
+	}
+	return nil
+}
