@@ -75,3 +75,23 @@ declare -gA PLATFORM_QEMU_CPU=(
   [linux-riscv64]=""
   [linux-s390x]=""
 )
+declare -gA PLATFORM_CLANG_TARGET=(
+  [linux-386]="i686-linux-musl"
+  [linux-amd64]="x86_64-linux-musl"
+  [linux-arm64]="aarch64-linux-musl"
+  [linux-arm-v6]="armv6kz-linux-musleabihf"
+  [linux-arm-v7]="armv7-linux-musleabihf"
+  [linux-ppc64le]="powerpc64le-linux-musl"
+  [linux-riscv64]="riscv64-linux-musl"
+  [linux-s390x]="s390x-linux-musl"
+)
+declare -gA PLATFORM_CLANG_FLAGS=(
+  [linux-386]=""
+  [linux-amd64]=""
+  [linux-arm64]=""
+  [linux-arm-v6]="-mfloat-abi=hard -mfpu=vfp -marm"
+  [linux-arm-v7]="-mfloat-abi=hard -mfpu=vfpv3-d16"
+  [linux-ppc64le]=""
+  [linux-riscv64]="-march=rv64gc -mabi=lp64d -mno-relax"
+  [linux-s390x]=""
+)

@@ -18,21 +18,20 @@ out=${2:?usage: build.sh APKARCH OUT [SYSROOT]}
 sysroot=${3:-${MUSL_DYNAMIC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/musl-dynamic}/musl-sysroots/$arch}
 clang=${CLANG:-clang}
 
-# apkarch -> loader name, clang target, extra flags.
-case $arch in
-  x86)     ld=i386;        target=i686-linux-musl;          flags=() ;;
-  x86_64)  ld=x86_64;      target=x86_64-linux-musl;        flags=() ;;
-  aarch64) ld=aarch64;     target=aarch64-linux-musl;       flags=() ;;
-  # Alpine's armhf: ARMv6 + VFP, hard float, ARM mode (the sysroot's musl is
-  # built the same way by tools/musl_sysroots.sh).
-  armhf)   ld=armhf;       target=armv6kz-linux-musleabihf; flags=(-mfloat-abi=hard -mfpu=vfp -marm) ;;
-  armv7)   ld=armhf;       target=armv7-linux-musleabihf;   flags=(-mfloat-abi=hard -mfpu=vfpv3-d16) ;;
-  ppc64le) ld=powerpc64le; target=powerpc64le-linux-musl;   flags=() ;;
-  # lld 14 implements no RISC-V linker relaxation: compile without it.
-  riscv64) ld=riscv64;     target=riscv64-linux-musl;       flags=(-march=rv64gc -mabi=lp64d -mno-relax) ;;
-  s390x)   ld=s390x;       target=s390x-linux-musl;         flags=() ;;
-  *) echo "build.sh: unknown apk arch '$arch' (want x86 x86_64 aarch64 armhf armv7 ppc64le riscv64 s390x)" >&2; exit 2 ;;
-esac
+# The loader name, clang target and flags of the apk arch come from the
+# platform table (e2e/platforms.sh, generated from tools/internal/platform).
+# shellcheck source=e2e/platforms.sh
+source "$here/../platforms.sh"
+p=
+for q in "${PLATFORMS[@]}"; do
+  if [ "${PLATFORM_APKARCH[$q]}" = "$arch" ]; then p=$q; fi
+done
+if [ -z "$p" ]; then
+  echo "build.sh: unknown apk arch '$arch' (want one of:$(for q in "${PLATFORMS[@]}"; do printf ' %s' "${PLATFORM_APKARCH[$q]}"; done))" >&2
+  exit 2
+fi
+ld=${PLATFORM_LOADER[$p]} target=${PLATFORM_CLANG_TARGET[$p]}
+read -r -a flags <<<"${PLATFORM_CLANG_FLAGS[$p]}"
 
 # lld 14 (Debian bookworm) cannot link s390x; GNU ld from
 # binutils-s390x-linux-gnu can.

@@ -1,6 +1,7 @@
 // Package platform is the one table of the target platforms: for each, its
 // Bazel platform name, apk architecture, OCI platform, ELF header, musl
-// loader name, @platforms cpu constraint and qemu-user emulator.
+// loader name, @platforms cpu constraint, qemu-user emulator and the clang
+// target that cross-compiles C for it.
 //
 // Go code imports the table. Starlark and the shell suites cannot, so
 // tools/cmd/platgen writes copies for them (Files lists them) and a test

@@ -85,6 +85,8 @@ func shell(rows []Platform) []byte {
 		{"PLATFORM_ELF", readelfKind},
 		{"PLATFORM_QEMU", func(p Platform) string { return p.QEMU }},
 		{"PLATFORM_QEMU_CPU", func(p Platform) string { return p.QEMUCPU }},
+		{"PLATFORM_CLANG_TARGET", func(p Platform) string { return p.ClangTarget }},
+		{"PLATFORM_CLANG_FLAGS", func(p Platform) string { return p.ClangFlags }},
 	} {
 		fmt.Fprintf(&b, "declare -gA %s=(\n", col.name)
 		for _, p := range rows {

@@ -57,6 +57,7 @@ func TestValidateRejects(t *testing.T) {
 		{"quote in loader", func(p *Platform) { p.Loader = `a"b` }, `Loader "a\"b": character '"' is not allowed`},
 		{"dollar in cpu", func(p *Platform) { p.APKArch, p.CPU = "new", "$(x)" }, `row 9 (new): CPU "$(x)"`},
 		{"no qemu", func(p *Platform) { p.APKArch, p.QEMU = "new", "" }, "QEMU is empty"},
+		{"semicolon in flags", func(p *Platform) { p.APKArch, p.ClangFlags = "new", "-O2; rm" }, `ClangFlags "-O2; rm": character ';'`},
 		{"same apk arch", func(p *Platform) { p.Architecture = "other" }, "apk arch x86 is already row 1's"},
 		{"same platform", func(p *Platform) { p.APKArch = "other" }, "platform linux_386 is already row 1's"},
 		{"bad class", func(p *Platform) { p.APKArch, p.ELFClass = "new", elf.ELFCLASSNONE }, "ELFClass must be"},
@@ -84,7 +85,7 @@ func TestValidateRejects(t *testing.T) {
 // entries to every generated copy, and change nothing else.
 var ninth = Platform{APKArch: "loongarch64", OS: "linux", Architecture: "loong64", CPU: "", Loader: "loongarch64",
 	ELFClass: elf.ELFCLASS64, ELFData: elf.ELFDATA2LSB, ELFMachine: elf.EM_LOONGARCH, Readelf: "LoongArch",
-	QEMU: "qemu-loongarch64-static"}
+	QEMU: "qemu-loongarch64-static", ClangTarget: "loongarch64-linux-musl"}
 
 func TestNinthRowReachesEveryCopy(t *testing.T) {
 	eight, err := Files(All)
@@ -107,6 +108,7 @@ func TestNinthRowReachesEveryCopy(t *testing.T) {
 			`  [linux-loong64]="linux_loong64"`, `  [linux-loong64]="loongarch64"`, `  [linux-loong64]="loong64"`,
 			`  [linux-loong64]="loongarch64"`, `  [linux-loong64]="LoongArch/ELF64/little"`,
 			`  [linux-loong64]="qemu-loongarch64-static"`, `  [linux-loong64]=""`,
+			`  [linux-loong64]="loongarch64-linux-musl"`, `  [linux-loong64]=""`,
 		},
 		"e2e/check/platforms.go": {
 			`	"linux-loong64": {elf.ELFCLASS64, elf.ELFDATA2LSB, elf.EM_LOONGARCH},`,

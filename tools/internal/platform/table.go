@@ -28,34 +28,46 @@ type Platform struct {
 	// QEMUCPU is the CPU qemu emulates for it, where the default would
 	// accept instructions too new for the arch (arm/v6 is an ARM1176).
 	QEMUCPU string
+	// ClangTarget and ClangFlags cross-compile C for it against its musl
+	// sysroot (e2e/hello/build.sh): Alpine's armhf is ARMv6 + VFP, hard
+	// float, ARM mode; lld 14 implements no RISC-V linker relaxation.
+	ClangTarget, ClangFlags string
 }
 
 // All are the platforms of the published image, in the order of its index.
 var All = []Platform{
 	{APKArch: "x86", OS: "linux", Architecture: "386", CPU: "@platforms//cpu:x86_32", Loader: "i386",
 		ELFClass: elf.ELFCLASS32, ELFData: elf.ELFDATA2LSB, ELFMachine: elf.EM_386, Readelf: "Intel 80386",
-		QEMU: "qemu-i386-static"},
+		QEMU:        "qemu-i386-static",
+		ClangTarget: "i686-linux-musl"},
 	{APKArch: "x86_64", OS: "linux", Architecture: "amd64", CPU: "@platforms//cpu:x86_64", Loader: "x86_64",
 		ELFClass: elf.ELFCLASS64, ELFData: elf.ELFDATA2LSB, ELFMachine: elf.EM_X86_64, Readelf: "Advanced Micro Devices X86-64",
-		QEMU: "qemu-x86_64-static"},
+		QEMU:        "qemu-x86_64-static",
+		ClangTarget: "x86_64-linux-musl"},
 	{APKArch: "aarch64", OS: "linux", Architecture: "arm64", CPU: "@platforms//cpu:aarch64", Loader: "aarch64",
 		ELFClass: elf.ELFCLASS64, ELFData: elf.ELFDATA2LSB, ELFMachine: elf.EM_AARCH64, Readelf: "AArch64",
-		QEMU: "qemu-aarch64-static"},
+		QEMU:        "qemu-aarch64-static",
+		ClangTarget: "aarch64-linux-musl"},
 	{APKArch: "armhf", OS: "linux", Architecture: "arm", Variant: "v6", CPU: "@platforms//cpu:arm", Loader: "armhf",
 		ELFClass: elf.ELFCLASS32, ELFData: elf.ELFDATA2LSB, ELFMachine: elf.EM_ARM, Readelf: "ARM",
-		QEMU: "qemu-arm-static", QEMUCPU: "arm1176"},
+		QEMU: "qemu-arm-static", QEMUCPU: "arm1176",
+		ClangTarget: "armv6kz-linux-musleabihf", ClangFlags: "-mfloat-abi=hard -mfpu=vfp -marm"},
 	{APKArch: "armv7", OS: "linux", Architecture: "arm", Variant: "v7", CPU: "@platforms//cpu:armv7", Loader: "armhf",
 		ELFClass: elf.ELFCLASS32, ELFData: elf.ELFDATA2LSB, ELFMachine: elf.EM_ARM, Readelf: "ARM",
-		QEMU: "qemu-arm-static", QEMUCPU: "cortex-a7"},
+		QEMU: "qemu-arm-static", QEMUCPU: "cortex-a7",
+		ClangTarget: "armv7-linux-musleabihf", ClangFlags: "-mfloat-abi=hard -mfpu=vfpv3-d16"},
 	{APKArch: "ppc64le", OS: "linux", Architecture: "ppc64le", Loader: "powerpc64le",
 		ELFClass: elf.ELFCLASS64, ELFData: elf.ELFDATA2LSB, ELFMachine: elf.EM_PPC64, Readelf: "PowerPC64",
-		QEMU: "qemu-ppc64le-static"},
+		QEMU:        "qemu-ppc64le-static",
+		ClangTarget: "powerpc64le-linux-musl"},
 	{APKArch: "riscv64", OS: "linux", Architecture: "riscv64", Loader: "riscv64",
 		ELFClass: elf.ELFCLASS64, ELFData: elf.ELFDATA2LSB, ELFMachine: elf.EM_RISCV, Readelf: "RISC-V",
-		QEMU: "qemu-riscv64-static"},
+		QEMU:        "qemu-riscv64-static",
+		ClangTarget: "riscv64-linux-musl", ClangFlags: "-march=rv64gc -mabi=lp64d -mno-relax"},
 	{APKArch: "s390x", OS: "linux", Architecture: "s390x", CPU: "@platforms//cpu:s390x", Loader: "s390x",
 		ELFClass: elf.ELFCLASS64, ELFData: elf.ELFDATA2MSB, ELFMachine: elf.EM_S390, Readelf: "IBM S/390",
-		QEMU: "qemu-s390x-static"},
+		QEMU:        "qemu-s390x-static",
+		ClangTarget: "s390x-linux-musl"},
 }
 
 // Bazel is the platform's target name in //platforms, e.g. linux_arm_v7.

@@ -23,6 +23,7 @@ func Validate(rows []Platform) error {
 			{"Loader", p.Loader, nameChars},
 			{"Readelf", p.Readelf, nameChars + " /-"},
 			{"QEMU", p.QEMU, nameChars + "-"},
+			{"ClangTarget", p.ClangTarget, nameChars + "-"},
 		} {
 			if f.value == "" {
 				return fmt.Errorf("%s: %s is empty", where, f.name)
@@ -35,6 +36,7 @@ func Validate(rows []Platform) error {
 			{"Variant", p.Variant, nameChars},
 			{"CPU", p.CPU, nameChars + "@/:"},
 			{"QEMUCPU", p.QEMUCPU, nameChars + "-"},
+			{"ClangFlags", p.ClangFlags, nameChars + "- ="},
 		} {
 			if err := charsIn(f.value, f.allowed); err != nil {
 				return fmt.Errorf("%s: %s %q: %w", where, f.name, f.value, err)
