@@ -115,7 +115,9 @@ func writeLayer(out, meta, arch string, pkgs []layer.Package, locked []lock.Pack
 	if err := enc.Encode(m); err != nil {
 		return fmt.Errorf("encoding %s: %w", meta, err)
 	}
-	if err := lock.WriteFileAtomic(meta, buf.Bytes(), 0o644); err != nil {
+	// Inside an action a plain write will do: Bazel drops a failed
+	// action's outputs.
+	if err := os.WriteFile(meta, buf.Bytes(), 0o644); err != nil {
 		return err
 	}
 	if split {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/fetch"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/lock"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/locking"
 )
 
 // stderr receives progress and summaries; tests replace it.
@@ -63,7 +64,7 @@ func lockMain(args []string) error {
 	// The cap matches apkfile's default expansion limit: no real package
 	// or index comes near it, a runaway response stops there.
 	c := &fetch.Client{Attempts: *attempts, Timeout: *timeout, MaxBytes: 2 << 30, Log: stderr}
-	l, err := lock.Create(ctx, *cfg, c, stderr)
+	l, err := locking.Create(ctx, *cfg, c, stderr)
 	if err != nil {
 		if ctx.Err() != nil {
 			// Create has removed its downloads; --out was never touched.

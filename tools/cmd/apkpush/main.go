@@ -15,10 +15,10 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/atomicfile"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/push"
 )
 
@@ -90,27 +90,7 @@ func pushMain(args []string) error {
 	repoOnly := res.Refs[0][:strings.LastIndex(res.Refs[0], ":")]
 	fmt.Printf("%s@%s\n", repoOnly, res.Digest)
 	if *digestOut != "" {
-		return writeFile(*digestOut, []byte(res.Digest.String()))
-	}
-	return nil
-}
-
-// writeFile writes b to path through a temporary file in the same directory.
-func writeFile(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	_, err = tmp.Write(b)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("writing %s: %w", path, err)
+		return atomicfile.WriteFile(*digestOut, []byte(res.Digest.String()), 0o644)
 	}
 	return nil
 }

@@ -24,6 +24,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/atomicfile"
 )
 
 // publicFiles are the files users load, in the order they are documented.
@@ -106,7 +108,7 @@ func run(args []string) error {
 		_, err := os.Stdout.Write(doc)
 		return err
 	}
-	return writeAtomic(*out, doc)
+	return atomicfile.WriteFile(*out, doc, 0o644)
 }
 
 // findRoot walks up from the working directory to the tree's root.
@@ -125,26 +127,6 @@ func findRoot() (string, error) {
 		}
 		dir = parent
 	}
-}
-
-// writeAtomic writes through a temporary file in the same directory.
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".docgen-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // firstDiff describes the first line where two texts differ.

@@ -18,6 +18,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/atomicfile"
 )
 
 func serveCmd(args []string) error {
@@ -43,7 +45,8 @@ func serveCmd(args []string) error {
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	port := ln.Addr().(*net.TCPAddr).Port
 	if *portFile != "" {
-		if err := writeAtomic(*portFile, []byte(strconv.Itoa(port)+"\n")); err != nil {
+		// A script polls for the file: it must never see half of it.
+		if err := atomicfile.WriteFile(*portFile, []byte(strconv.Itoa(port)+"\n"), 0o644); err != nil {
 			ln.Close()
 			return err
 		}
@@ -67,24 +70,6 @@ func serveCmd(args []string) error {
 		hs.Close()
 	}
 	return nil
-}
-
-// writeAtomic writes b to name through a temporary file and a rename, so a
-// script polling for the file never reads half of it.
-func writeAtomic(name string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".port-")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	return os.Rename(tmp.Name(), name)
 }
 
 // server serves a directory over HTTP and injects faults for paths under

@@ -11,9 +11,10 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/atomicfile"
 )
 
 // Defaults used when the matching Client field is zero.
@@ -78,35 +79,19 @@ func (c *Client) Get(ctx context.Context, urls []string) ([]byte, error) {
 // file next to path that is synced and renamed into place only after a
 // complete download; on failure nothing is left at path or beside it.
 func (c *Client) GetToFile(ctx context.Context, urls []string, path string) (*Result, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	f, err := atomicfile.Create(path, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("creating a temporary file for %s: %w", path, err)
+		return nil, err
 	}
-	tmp := f.Name()
-	done := false
-	defer func() {
-		if !done {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	s := &fileSink{f: f, h: sha256.New()}
+	defer f.Abort()
+	s := &fileSink{f: f.File, h: sha256.New()}
 	u, err := c.get(ctx, urls, s)
 	if err != nil {
 		return nil, err
 	}
-	if err := f.Sync(); err != nil {
-		return nil, fmt.Errorf("writing %s: %w", tmp, err)
+	if err := f.Commit(); err != nil {
+		return nil, fmt.Errorf("the download of %s: %w", u, err)
 	}
-	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("writing %s: %w", tmp, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		done = true
-		return nil, fmt.Errorf("moving the download of %s to %s: %w", u, path, err)
-	}
-	done = true
 	return &Result{URL: u, Size: s.n, SHA256: hex.EncodeToString(s.h.Sum(nil))}, nil
 }
 

@@ -79,7 +79,7 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("packages[%d]: %w", i, err)
 		}
 	}
-	if _, err := checkRepositories(c.repositories()); err != nil {
+	if _, err := checkRepositories(c.LockRepositories()); err != nil {
 		return err
 	}
 	if len(c.Keyring) == 0 {
@@ -114,8 +114,8 @@ func KeyName(u string) string {
 	return n
 }
 
-// repositories converts to the lock's form, mirrors always non-nil.
-func (c *Config) repositories() []Repository {
+// LockRepositories converts to the lock's form, mirrors always non-nil.
+func (c *Config) LockRepositories() []Repository {
 	out := make([]Repository, len(c.Repositories))
 	for i, r := range c.Repositories {
 		m := append([]string{}, r.Mirrors...)
@@ -138,7 +138,7 @@ func (l *Lock) Check(cfg Config, fix string) error {
 	}
 	diff("packages", cfg.Packages, l.Config.Packages)
 	diff("architectures", cfg.Architectures, l.Config.Architectures)
-	diff("repositories", repoStrings(cfg.repositories()), repoStrings(l.Repositories))
+	diff("repositories", repoStrings(cfg.LockRepositories()), repoStrings(l.Repositories))
 	var keys []string
 	for _, k := range l.Keyring {
 		keys = append(keys, k.URL)

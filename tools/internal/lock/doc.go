@@ -1,4 +1,5 @@
-// Package lock reads, validates, writes and creates lock files: the exact
+// Package lock is the lock file format: it reads, validates and writes lock
+// files (creating one is package locking's job): the exact
 // packages, per architecture and in install order, that a configuration of
 // repositories, keys and packages resolved to, with the digests needed to
 // download and verify them again without trusting the network.
@@ -32,5 +33,6 @@
 // file://, and keys whose pem does not hash to their sha256.
 //
 // A package's file lives at "<repository>/<arch>/<name>-<version>.apk" and
-// at the same path under each mirror of its repository (Lock.URLs).
+// at the same path under each mirror of its repository (Repository.FileURLs,
+// Lock.URLs).
 package lock

@@ -7,8 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"reflect"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/atomicfile"
 )
 
 // Read reads and validates the lock file at path.
@@ -110,46 +111,5 @@ func Write(path string, l *Lock) error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(path, b, 0o644)
-}
-
-// WriteFileAtomic writes b to path through a synced temporary file in the
-// same directory and a rename; on failure the temporary file is removed and
-// path is untouched.
-func WriteFileAtomic(path string, b []byte, mode os.FileMode) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-			err = fmt.Errorf("writing %s: %w", path, err)
-		}
-	}()
-	if _, err = f.Write(b); err != nil {
-		return err
-	}
-	if err = f.Chmod(mode); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return err
-	}
-	// Make the rename itself durable; not every file system allows
-	// syncing a directory, and the file is complete either way.
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	return atomicfile.WriteFile(path, b, 0o644)
 }

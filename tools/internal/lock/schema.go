@@ -68,17 +68,27 @@ type Package struct {
 // "<name>-<version>.apk".
 func (p Package) FileName() string { return p.Name + "-" + p.Version + ".apk" }
 
-// URLs returns the package's URL followed by the same file under each
-// mirror of its repository, for fetch.Client.Get.
+// URLs returns where the package of arch is downloaded from: the file
+// under its repository's URL, then under each of that repository's
+// mirrors, for fetch.Client.Get. Validate checks that p.URL is the first.
 func (l *Lock) URLs(arch string, p Package) []string {
-	urls := []string{p.URL}
 	for _, r := range l.Repositories {
-		if r.URL != p.Repository {
-			continue
+		if r.URL == p.Repository {
+			return r.FileURLs(arch, p.FileName())
 		}
-		for _, m := range r.Mirrors {
-			urls = append(urls, join(m, arch, p.FileName()))
-		}
+	}
+	return []string{p.URL}
+}
+
+// FileURLs returns where file of arch lives: "<base>/<arch>/<file>" for
+// the repository's URL and then each mirror, in order. This is the one URL
+// rule for indexes and packages, at locking time and after; Starlark's
+// package_urls (rules/private/lock.bzl) implements the same rule, and
+// testdata/vectors.json holds the cases both are tested against.
+func (r Repository) FileURLs(arch, file string) []string {
+	urls := []string{join(r.URL, arch, file)}
+	for _, m := range r.Mirrors {
+		urls = append(urls, join(m, arch, file))
 	}
 	return urls
 }

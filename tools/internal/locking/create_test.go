@@ -1,4 +1,4 @@
-package lock_test
+package locking_test
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/fetch"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/lock"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/lock/locktest"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/locking"
 )
 
 func client() *fetch.Client {
@@ -64,7 +65,7 @@ func want(t *testing.T, r *locktest.Repo, archs ...string) *lock.Lock {
 func TestCreate(t *testing.T) {
 	r := locktest.NewRepo(t, "x86_64", "aarch64")
 	var log bytes.Buffer
-	got, err := lock.Create(context.Background(), config(r, "x86_64", "aarch64"), client(), &log)
+	got, err := locking.Create(context.Background(), config(r, "x86_64", "aarch64"), client(), &log)
 	if err != nil {
 		t.Fatalf("Create: %v", err)
 	}
@@ -101,7 +102,7 @@ func TestCreateMirror(t *testing.T) {
 	broken := locktest.NewRepo(t) // serves nothing for x86_64: 404 everywhere
 	cfg := config(r, "x86_64")
 	cfg.Repositories = []lock.RepoConfig{{URL: broken.URL, Mirrors: []string{r.URL}}}
-	got, err := lock.Create(context.Background(), cfg, client(), nil)
+	got, err := locking.Create(context.Background(), cfg, client(), nil)
 	if err != nil {
 		t.Fatalf("Create: %v", err)
 	}
@@ -201,7 +202,7 @@ func TestCreateErrors(t *testing.T) {
 			if tc.cfg != nil {
 				tc.cfg(&cfg)
 			}
-			l, err := lock.Create(context.Background(), cfg, client(), nil)
+			l, err := locking.Create(context.Background(), cfg, client(), nil)
 			if err == nil {
 				t.Fatalf("Create succeeded: %+v", l)
 			}

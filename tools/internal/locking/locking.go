@@ -1,4 +1,4 @@
-package lock
+package locking
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkindex"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/fetch"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/keyring"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/lock"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/resolve"
 )
 
@@ -29,7 +30,7 @@ const parallelArchs = 4
 // against the index, datahash, every file's checksum, and name, version
 // and arch against the index), recording its sha256 and size. Progress
 // goes to log (nil: none). The caller writes the result with Write.
-func Create(ctx context.Context, cfg Config, c *fetch.Client, log io.Writer) (*Lock, error) {
+func Create(ctx context.Context, cfg lock.Config, c *fetch.Client, log io.Writer) (*lock.Lock, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("lock configuration: %w", err)
 	}
@@ -50,19 +51,19 @@ func Create(ctx context.Context, cfg Config, c *fetch.Client, log io.Writer) (*L
 	}
 	defer os.RemoveAll(tmp)
 
-	l := &Lock{
-		Architectures: map[string]Arch{},
-		Config: LockConfig{
+	l := &lock.Lock{
+		Architectures: map[string]lock.Arch{},
+		Config: lock.LockConfig{
 			Architectures: append([]string{}, cfg.Architectures...),
 			Packages:      append([]string{}, cfg.Packages...),
 		},
 		Keyring:      keys,
-		Repositories: cfg.repositories(),
-		Version:      SchemaVersion,
+		Repositories: cfg.LockRepositories(),
+		Version:      lock.SchemaVersion,
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	results := make([][]Package, len(cfg.Architectures))
+	results := make([][]lock.Package, len(cfg.Architectures))
 	errs := make([]error, len(cfg.Architectures))
 	sem := make(chan struct{}, parallelArchs)
 	var wg sync.WaitGroup
@@ -77,7 +78,7 @@ func Create(ctx context.Context, cfg Config, c *fetch.Client, log io.Writer) (*L
 				return
 			}
 			a := &archLocker{arch: arch, repos: l.Repositories, kr: kr, c: c, log: log, dir: filepath.Join(tmp, arch)}
-			results[i], errs[i] = a.lock(ctx, cfg.Packages)
+			results[i], errs[i] = a.run(ctx, cfg.Packages)
 			if errs[i] != nil {
 				cancel() // one failure fails the lock: stop the others early
 			}
@@ -99,7 +100,7 @@ func Create(ctx context.Context, cfg Config, c *fetch.Client, log io.Writer) (*L
 		return nil, first
 	}
 	for i, arch := range cfg.Architectures {
-		l.Architectures[arch] = Arch{Packages: results[i]}
+		l.Architectures[arch] = lock.Arch{Packages: results[i]}
 	}
 	if err := l.Validate(); err != nil {
 		return nil, fmt.Errorf("the new lock is invalid (a bug or a repository serving odd data): %w", err)
@@ -111,8 +112,8 @@ func Create(ctx context.Context, cfg Config, c *fetch.Client, log io.Writer) (*L
 const maxKeyBytes = 64 << 10
 
 // fetchKeys downloads the keys; a key is named by its URL's base name.
-func fetchKeys(ctx context.Context, urls []string, c *fetch.Client) ([]Key, *keyring.Keyring, error) {
-	keys := make([]Key, 0, len(urls))
+func fetchKeys(ctx context.Context, urls []string, c *fetch.Client) ([]lock.Key, *keyring.Keyring, error) {
+	keys := make([]lock.Key, 0, len(urls))
 	pems := map[string][]byte{}
 	kc := *c
 	kc.MaxBytes = maxKeyBytes
@@ -121,12 +122,12 @@ func fetchKeys(ctx context.Context, urls []string, c *fetch.Client) ([]Key, *key
 		if err != nil {
 			return nil, nil, fmt.Errorf("fetching key: %w", err)
 		}
-		name := KeyName(u)
+		name := lock.KeyName(u)
 		if _, err := keyring.FromPEM(map[string][]byte{name: b}); err != nil {
 			return nil, nil, fmt.Errorf("key from %s: %w; check that the URL serves the PEM key file", u, err)
 		}
 		sum := sha256.Sum256(b)
-		keys = append(keys, Key{Name: name, PEM: string(b), SHA256: hex.EncodeToString(sum[:]), URL: u})
+		keys = append(keys, lock.Key{Name: name, PEM: string(b), SHA256: hex.EncodeToString(sum[:]), URL: u})
 		pems[name] = b
 	}
 	kr, err := keyring.FromPEM(pems)
@@ -139,14 +140,14 @@ func fetchKeys(ctx context.Context, urls []string, c *fetch.Client) ([]Key, *key
 // archLocker locks one architecture.
 type archLocker struct {
 	arch  string
-	repos []Repository
+	repos []lock.Repository
 	kr    *keyring.Keyring
 	c     *fetch.Client
 	log   io.Writer
 	dir   string // where packages are downloaded to be verified
 }
 
-func (a *archLocker) lock(ctx context.Context, world []string) ([]Package, error) {
+func (a *archLocker) run(ctx context.Context, world []string) ([]lock.Package, error) {
 	if err := os.MkdirAll(a.dir, 0o755); err != nil {
 		return nil, fmt.Errorf("%s: %w", a.arch, err)
 	}
@@ -163,7 +164,7 @@ func (a *archLocker) lock(ctx context.Context, world []string) ([]Package, error
 		return nil, fmt.Errorf("%s: resolving %v: %w", a.arch, world, err)
 	}
 	fmt.Fprintf(a.log, "lock: %s: resolved %d packages\n", a.arch, len(sel))
-	out := make([]Package, 0, len(sel))
+	out := make([]lock.Package, 0, len(sel))
 	for i, s := range sel {
 		// Download to a name of our own: index records choose only the
 		// URL, never a path on this machine.
@@ -176,18 +177,10 @@ func (a *archLocker) lock(ctx context.Context, world []string) ([]Package, error
 	return out, nil
 }
 
-func (a *archLocker) urls(r Repository, file string) []string {
-	urls := []string{join(r.URL, a.arch, file)}
-	for _, m := range r.Mirrors {
-		urls = append(urls, join(m, a.arch, file))
-	}
-	return urls
-}
-
 // index downloads a repository's index to path (streamed: the bytes are
 // not in memory before the signature is checked) and reads it.
-func (a *archLocker) index(ctx context.Context, r Repository, path string) (*apkindex.Index, error) {
-	urls := a.urls(r, "APKINDEX.tar.gz")
+func (a *archLocker) index(ctx context.Context, r lock.Repository, path string) (*apkindex.Index, error) {
+	urls := r.FileURLs(a.arch, "APKINDEX.tar.gz")
 	_, err := a.c.GetToFile(ctx, urls, path)
 	if err != nil {
 		var fe *fetch.Error
@@ -214,21 +207,21 @@ func (a *archLocker) index(ctx context.Context, r Repository, path string) (*apk
 
 // pkg downloads one selected package, verifies it in full against the
 // index record and returns its lock entry.
-func (a *archLocker) pkg(ctx context.Context, r Repository, rec apkindex.Record, path string) (Package, error) {
+func (a *archLocker) pkg(ctx context.Context, r lock.Repository, rec apkindex.Record, path string) (lock.Package, error) {
 	file := rec.Name + "-" + rec.Version + ".apk"
-	urls := a.urls(r, file)
+	urls := r.FileURLs(a.arch, file)
 	res, err := a.c.GetToFile(ctx, urls, path)
 	if err != nil {
-		return Package{}, fmt.Errorf("%s: package %s: %w", a.arch, file, err)
+		return lock.Package{}, fmt.Errorf("%s: package %s: %w", a.arch, file, err)
 	}
 	defer os.Remove(path)
 	if err := a.verify(ctx, path, file, rec, res.Size); err != nil {
 		if ctx.Err() != nil {
-			return Package{}, ctx.Err()
+			return lock.Package{}, ctx.Err()
 		}
-		return Package{}, fmt.Errorf("%s: package %s from %s: %w; the repository is inconsistent or the download was altered: retry later or use another mirror", a.arch, file, res.URL, err)
+		return lock.Package{}, fmt.Errorf("%s: package %s from %s: %w; the repository is inconsistent or the download was altered: retry later or use another mirror", a.arch, file, res.URL, err)
 	}
-	return Package{
+	return lock.Package{
 		Arch:       rec.Arch,
 		Checksum:   rec.Checksum,
 		Name:       rec.Name,
