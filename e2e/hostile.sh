@@ -50,7 +50,15 @@ lock_for() {
         | .url = ($primary + "/x86_64/" + .name + "-" + .version + ".apk")
         | if $sha != "" then .sha256 = $sha else . end]}}
     | .repositories = [{mirrors: (if $mirror == "" then [] else [$mirror] end), url: $primary}]
-  ' e2e/bundled.lock.json >"$W/ws/$1.lock.json"
+  ' e2e/bundled.lock.json >"$W/ws/$1.lock.json.tmp"
+  # The lock answers these inputs: record their digest (tools/DESIGN.md,
+  # "One staleness rule": sets sorted, repositories in order, compact JSON).
+  local digest
+  digest=$(jq -cj '{architectures: (.config.architectures | unique), keyring: ([.keyring[].url] | unique),
+      packages: (.config.packages | unique), repositories: [.repositories[] | {mirrors, url}]}' "$W/ws/$1.lock.json.tmp" |
+    sha256sum | cut -c 1-64)
+  jq --arg d "$digest" '.inputs_sha256 = $d' "$W/ws/$1.lock.json.tmp" >"$W/ws/$1.lock.json"
+  rm "$W/ws/$1.lock.json.tmp"
   cat >>"$W/ws/WORKSPACE" <<EOF
 
 apk_repository(

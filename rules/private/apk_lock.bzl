@@ -40,8 +40,10 @@ if [ -z "${{BUILD_WORKSPACE_DIRECTORY:-}}" ]; then
   exit 2
 fi
 out="$BUILD_WORKSPACE_DIRECTORY/{lock}"
-"{tool}" lock --config "{config}" --out "$out"
-echo "{label}: wrote {lock}" >&2
+# Extra arguments go to the verb: `bazel run {label} -- --check` fetches
+# nothing and fails when {lock} is stale.
+"{tool}" lock --config "{config}" --out "$out" --relock-command "bazel run {label}" "$@"
+case " $* " in *" --check "*) echo "{label}: {lock} is current" >&2 ;; *) echo "{label}: wrote {lock}" >&2 ;; esac
 """.format(
         label = str(ctx.label),
         lock = lock_path,

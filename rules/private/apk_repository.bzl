@@ -2,7 +2,8 @@
 
 load(":arch.bzl", "APK_ARCHES", "platform_for_apk_arch")
 load(":labels.bzl", "label_str")
-load(":lock.bzl", "apk_file_name", "lock_problem", "package_urls")
+load(":lock.bzl", "apk_file_name", "inputs_problem", "key_problem", "lock_inputs", "lock_problem", "name_problem", "package_urls")
+load(":sha256.bzl", "sha256_hex")
 
 _DOC = """Declares what to lock, and downloads the apk files and keys its lock file names.
 
@@ -23,10 +24,15 @@ Generated targets, for each locked architecture `<arch>`:
   `musl_base_image(packages = ...)` so each platform of an `oci_index`
   gets its own architecture. Another platform fails naming itself.
 
+Keys are written from the PEM the lock holds (checked against its sha256),
+not downloaded again.
+
 A missing lock, a placeholder lock, another schema version, or a lock made
-for other packages, architectures, repositories, mirrors or keys downloads
-nothing; building `:packages` then fails with the command that fixes it,
-`bazel run @<name>//:lock`.
+for other inputs downloads nothing; building `:packages` then fails saying
+what changed and with the command that fixes it, `bazel run @<name>//:lock`.
+The lock is stale when its `inputs_sha256` is not the SHA-256 of the
+canonical JSON of `packages`, `architectures`, `repositories`, `mirrors` and
+`keyring` (tools/DESIGN.md), the rule the Go tools apply too.
 """
 
 _ATTRS = {
@@ -103,6 +109,9 @@ def _lock_config(rctx):
     for url in rctx.attr.mirrors:
         if url not in rctx.attr.repositories:
             fail("apk_repository @{}: mirrors: {} is not one of the repositories".format(rctx.attr.name, repr(url)))
+    problem = inputs_problem(rctx.attr.architectures, rctx.attr.keyring, rctx.attr.packages, rctx.attr.repositories, rctx.attr.mirrors)
+    if problem:
+        fail("apk_repository @{}: {}".format(rctx.attr.name, problem))
     repositories = []
     for url in rctx.attr.repositories:
         mirrors = rctx.attr.mirrors.get(url, [])
@@ -168,10 +177,15 @@ def _apk_repository_impl(rctx):
     content, lock = found
     rctx.file("lock.json", content)
 
+    # The lock holds each key's PEM, checked against its sha256 here and
+    # by Go when the lock was written: no second download.
     keys = []
     for key in lock.get("keyring", []):
+        problem = key_problem(key)
+        if problem:
+            fail("apk_repository @{}: lock {}: {}; re-lock with `bazel run @{}//:lock`".format(rctx.attr.name, _lock_path(rctx), problem, rctx.attr.name))
         out = "keys/" + key["name"]
-        rctx.download(url = [key["url"]], sha256 = key["sha256"], output = out)
+        rctx.file(out, key["pem"], executable = False)
         keys.append(out)
 
     build = _header(rctx)
@@ -179,10 +193,23 @@ def _apk_repository_impl(rctx):
     select_arms = []
     for arch in rctx.attr.architectures:
         apks = []
-        for pkg in lock["architectures"][arch]["packages"]:
+        for i, pkg in enumerate(lock["architectures"][arch]["packages"]):
+            # Names become paths here: check them before any download.
+            problem = name_problem(pkg.get("name", ""), pkg.get("version", ""))
+            urls = package_urls(lock, arch, pkg) if not problem else problem
+            if type(urls) == "string":
+                fail("apk_repository @{}: lock {}: architecture {}, package {} ({}): {}; re-lock with `bazel run @{}//:lock`".format(
+                    rctx.attr.name,
+                    _lock_path(rctx),
+                    arch,
+                    i,
+                    repr(pkg.get("name")),
+                    urls,
+                    rctx.attr.name,
+                ))
             out = "{}/{}".format(arch, apk_file_name(pkg))
             rctx.download(
-                url = package_urls(lock, pkg),
+                url = urls,
                 sha256 = pkg["sha256"],
                 output = out,
             )
@@ -194,6 +221,15 @@ def _apk_repository_impl(rctx):
         arch_lock["architectures"] = {arch: lock["architectures"][arch]}
         arch_lock["config"] = dict(lock["config"])
         arch_lock["config"]["architectures"] = [arch]
+
+        # It answers one architecture's inputs: their digest, as Go checks.
+        arch_lock["inputs_sha256"] = sha256_hex(lock_inputs(
+            [arch],
+            [k["url"] for k in lock["keyring"]],
+            lock["config"]["packages"],
+            [r["url"] for r in lock["repositories"]],
+            {r["url"]: r.get("mirrors", []) for r in lock["repositories"]},
+        ))
         rctx.file("{}/lock.json".format(arch), json.encode_indent(arch_lock, indent = "  ") + "\n")
         build.append("""
 apk_packages(

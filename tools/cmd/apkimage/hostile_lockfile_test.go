@@ -90,15 +90,15 @@ func TestHostileLockFile(t *testing.T) {
 				hEditRaw(t, lockPath, func(m map[string]interface{}) { delete(m, "version") })
 				return files
 			},
-			layer: []string{"lock.json: no schema \"version\": this program reads lock files of version 1; re-lock to write one"},
+			layer: []string{"lock.json: no schema \"version\": this program reads lock files of version 2; re-lock to write one"},
 			check: []string{"no schema \"version\""}},
 		{name: "unknown schema version",
 			edit: func(t *testing.T, e *hEnv, lockPath string, files []string) []string {
-				hEditRaw(t, lockPath, func(m map[string]interface{}) { m["version"] = 2; m["signed_by"] = "someone" })
+				hEditRaw(t, lockPath, func(m map[string]interface{}) { m["version"] = 3; m["signed_by"] = "someone" })
 				return files
 			},
-			layer: []string{"lock.json: lock schema version 2 is not supported: this program reads version 1 only; re-lock with this version of the tools"},
-			check: []string{"lock schema version 2 is not supported"}},
+			layer: []string{"lock.json: lock schema version 3 is not supported: this program reads version 2 only; re-lock with this version of the tools"},
+			check: []string{"lock schema version 3 is not supported"}},
 		{name: "unknown field",
 			edit: func(t *testing.T, e *hEnv, lockPath string, files []string) []string {
 				hEditRaw(t, lockPath, func(m map[string]interface{}) { hPkg(m, "x86_64", 0)["sha265"] = "x" })

@@ -19,7 +19,7 @@ import (
 var stderr io.Writer = os.Stderr
 
 // lockMain implements
-// "lock --config CONFIG.json --out LOCK.json [--timeout 60s] [--attempts 3] [--check]":
+// "lock --config CONFIG.json --out LOCK.json [--timeout 60s] [--attempts 3] [--check] [--relock-command CMD]":
 // resolve, download and verify every package of every architecture and
 // write the lock atomically. With --check nothing is fetched: the verb
 // fails when LOCK.json does not answer CONFIG.json.
@@ -31,8 +31,9 @@ func lockMain(args []string) error {
 	timeout := fs.Duration("timeout", fetch.DefaultTimeout, "give up on a download attempt that brings less than 1 KiB/s over this long (or nothing at all)")
 	attempts := fs.Int("attempts", fetch.DefaultAttempts, "tries per URL on transient failures")
 	check := fs.Bool("check", false, "fetch nothing; fail if --out is missing, invalid or stale for --config")
+	relock := fs.String("relock-command", "", "the command a staleness error tells to run (default: this verb with --config and --out)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: apkimage lock --config CONFIG.json --out LOCK.json [--timeout 60s] [--attempts 3] [--check]\n\nflags:")
+		fmt.Fprintln(fs.Output(), "usage: apkimage lock --config CONFIG.json --out LOCK.json [--timeout 60s] [--attempts 3] [--check] [--relock-command CMD]\n\nflags:")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -56,7 +57,11 @@ func lockMain(args []string) error {
 		if err != nil {
 			return err
 		}
-		return l.Check(*cfg, fmt.Sprintf("'apkimage lock --config %s --out %s'", *config, *out))
+		fix := *relock
+		if fix == "" {
+			fix = fmt.Sprintf("apkimage lock --config %s --out %s", *config, *out)
+		}
+		return l.Check(*cfg, "'"+fix+"'")
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

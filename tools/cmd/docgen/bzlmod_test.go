@@ -519,7 +519,7 @@ func TestExtensionMirrorsRepositoryRule(t *testing.T) {
 // bzlmodFiles are the real files the Bzlmod checks read.
 var bzlmodFiles = []string{
 	"MODULE.bazel", "rules/extensions.bzl", "rules/private/apk_repository.bzl",
-	"rules/private/arch.bzl", "rules/private/platform_table.bzl", "rules/private/lock.bzl", "rules/private/labels.bzl",
+	"rules/private/arch.bzl", "rules/private/platform_table.bzl", "rules/private/lock.bzl", "rules/private/sha256.bzl", "rules/private/labels.bzl",
 	"rules/private/tools_repository.bzl", "rules/private/toolchain.bzl", "toolchains/versions.bzl",
 }
 

@@ -27,7 +27,7 @@ func TestRulesMarkdownIsCurrent(t *testing.T) {
 // The --check mode fails on a stale file and names the fix.
 func TestCheckFailsWhenStale(t *testing.T) {
 	files := copyFiles(t, "rules/defs.bzl", "rules/repositories.bzl", "rules/extensions.bzl", "platforms/defs.bzl",
-		"rules/private/apk_repository.bzl", "rules/private/arch.bzl", "rules/private/platform_table.bzl", "rules/private/lock.bzl", "rules/private/labels.bzl",
+		"rules/private/apk_repository.bzl", "rules/private/arch.bzl", "rules/private/platform_table.bzl", "rules/private/lock.bzl", "rules/private/sha256.bzl", "rules/private/labels.bzl",
 		"rules/private/tools_repository.bzl", "rules/private/toolchain.bzl", "rules/private/providers.bzl", "toolchains/versions.bzl")
 	files["rules/defs.bzl"] = `"""Defs."""
 

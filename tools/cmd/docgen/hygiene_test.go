@@ -247,7 +247,7 @@ P = provider(doc = "p", fields = {"f": "field", "g": ""})
 
 func TestAPICheckCatchesUndocumentedMacros(t *testing.T) {
 	files := copyFiles(t, "rules/defs.bzl", "rules/repositories.bzl", "rules/extensions.bzl", "platforms/defs.bzl",
-		"rules/private/apk_repository.bzl", "rules/private/arch.bzl", "rules/private/lock.bzl", "rules/private/labels.bzl",
+		"rules/private/apk_repository.bzl", "rules/private/arch.bzl", "rules/private/lock.bzl", "rules/private/sha256.bzl", "rules/private/labels.bzl",
 		"rules/private/tools_repository.bzl", "rules/private/toolchain.bzl", "rules/private/providers.bzl", "toolchains/versions.bzl")
 	files["rules/defs.bzl"] = "\"\"\"Defs.\"\"\"\n\ndef m(a, b = 1):\n    \"\"\"Does m.\n\n    Args:\n      a: the a.\n    \"\"\"\n    pass\n\nC = 1\n"
 	problems := apiProblems(writeTree(t, files))

@@ -102,8 +102,12 @@ func (l *Lock) Marshal() ([]byte, error) {
 
 // Write validates l and writes it to path atomically: a temporary file in
 // the same directory is written, synced and renamed over path, so readers
-// see the old lock or the new one and never a partial file.
+// see the old lock or the new one and never a partial file. A lock without
+// inputs_sha256 gets the digest of its own inputs first.
 func Write(path string, l *Lock) error {
+	if l.InputsSHA256 == "" {
+		l.InputsSHA256 = l.Inputs().SHA256()
+	}
 	if err := l.Validate(); err != nil {
 		return fmt.Errorf("not writing an invalid lock to %s: %w", path, err)
 	}

@@ -28,7 +28,7 @@ func hexSHA256(b []byte) string {
 // sample is a valid lock with fixed content (a deterministic key).
 func sample() *lock.Lock {
 	pem := string(apkbuild.PublicKeyPEM(apkbuild.TestKey(0)))
-	return &lock.Lock{
+	l := &lock.Lock{
 		Architectures: map[string]lock.Arch{
 			"x86_64": {Packages: []lock.Package{
 				{Arch: "x86_64", Checksum: q1musl, Name: "musl", Repository: "https://example/main",
@@ -40,8 +40,10 @@ func sample() *lock.Lock {
 		Config:       lock.LockConfig{Architectures: []string{"x86_64"}, Packages: []string{"hello-doc", "musl>=1.2"}},
 		Keyring:      []lock.Key{{Name: "k.rsa.pub", PEM: pem, SHA256: hexSHA256([]byte(pem)), URL: "https://example/keys/k.rsa.pub"}},
 		Repositories: []lock.Repository{{URL: "https://example/main"}},
-		Version:      1,
+		Version:      2,
 	}
+	l.InputsSHA256 = l.Inputs().SHA256()
+	return l
 }
 
 func TestMarshal(t *testing.T) {
@@ -88,6 +90,7 @@ func TestMarshal(t *testing.T) {
       "musl>=1.2"
     ]
   },
+  "inputs_sha256": "` + l.InputsSHA256 + `",
   "keyring": [
     {
       "name": "k.rsa.pub",
@@ -102,7 +105,7 @@ func TestMarshal(t *testing.T) {
       "url": "https://example/main"
     }
   ],
-  "version": 1
+  "version": 2
 }
 `
 	if string(got) != want {
@@ -118,10 +121,25 @@ func TestParse(t *testing.T) {
 		wantErr string
 	}{
 		{name: "valid"},
-		{name: "version 2", edit: func(l *lock.Lock) { l.Version = 2 },
-			wantErr: "lock schema version 2 is not supported: this program reads version 1 only; re-lock"},
-		{name: "no version", raw: func(s string) string { return strings.Replace(s, `"version": 1`, `"x": 1`, 1) },
-			wantErr: `no schema "version": this program reads lock files of version 1; re-lock`},
+		{name: "version 1", edit: func(l *lock.Lock) { l.Version = 1 },
+			wantErr: "lock schema version 1 is not supported: this program reads version 2 only; re-lock"},
+		{name: "version 3", edit: func(l *lock.Lock) { l.Version = 3 },
+			wantErr: "lock schema version 3 is not supported: this program reads version 2 only; re-lock"},
+		{name: "no version", raw: func(s string) string { return strings.Replace(s, `"version": 2`, `"x": 1`, 1) },
+			wantErr: `no schema "version": this program reads lock files of version 2; re-lock`},
+		{name: "no inputs_sha256", edit: func(l *lock.Lock) { l.InputsSHA256 = "" },
+			wantErr: `inputs_sha256 "" is not 64 lower-case hex digits`},
+		{name: "inputs_sha256 of other inputs", edit: func(l *lock.Lock) { l.InputsSHA256 = sumA },
+			wantErr: "inputs_sha256 " + sumA + " is not the digest "},
+		{name: "config edited without inputs_sha256", edit: func(l *lock.Lock) { l.Config.Packages = append(l.Config.Packages, "zlib") },
+			wantErr: "is not the digest"},
+		{name: "url not where the repository keeps it", edit: func(l *lock.Lock) {
+			l.Architectures["x86_64"].Packages[0].URL = "https://evil/x86_64/musl-1.2.5-r0.apk"
+		}, wantErr: "package 0 (musl): url https://evil/x86_64/musl-1.2.5-r0.apk is not https://example/main/x86_64/musl-1.2.5-r0.apk, where its repository keeps it"},
+		{name: "non-ASCII package atom", edit: func(l *lock.Lock) { l.Config.Packages[0] = "m\u00fcsl" },
+			wantErr: `config.packages[0]: package "müsl": must be a non-empty name or atom of printable ASCII`},
+		{name: "repository URL with a control character", edit: func(l *lock.Lock) { l.Repositories[0].URL = "https://example/ma\x01in" },
+			wantErr: "holds white space, a control character or a non-ASCII byte: percent-encode it"},
 		{name: "not JSON", raw: func(string) string { return "{" }, wantErr: "not a lock file (invalid JSON"},
 		{name: "unknown field", raw: func(s string) string { return strings.Replace(s, `"size": 10`, `"size": 10, "sise": 1`, 1) },
 			wantErr: `json: unknown field "sise"; re-lock`},
@@ -271,36 +289,63 @@ func TestCheck(t *testing.T) {
 		Packages:      []string{"hello-doc", "musl>=1.2"},
 		Repositories:  []lock.RepoConfig{{URL: "https://example/main"}},
 	}
+	const fix = "; run bazel run @x//:lock to update it"
 	tests := []struct {
 		name    string
 		edit    func(c *lock.Config)
-		wantErr string
+		lock    func(l *lock.Lock)
+		wantErr string // the whole message; "" = fresh
 	}{
 		{name: "fresh"},
+		{name: "packages in another order, one twice", edit: func(c *lock.Config) {
+			c.Packages = []string{"musl>=1.2", "hello-doc", "musl>=1.2"}
+		}},
 		{name: "package added", edit: func(c *lock.Config) { c.Packages = append(c.Packages, "zlib") },
-			wantErr: "the lock file is stale: packages: configuration has [hello-doc musl>=1.2 zlib], lock has [hello-doc musl>=1.2]; run bazel run //:lock to update it"},
-		{name: "arch and mirror", edit: func(c *lock.Config) {
-			c.Architectures = []string{"x86_64", "x86"}
+			wantErr: "the lock file is stale: packages added: zlib" + fix},
+		{name: "package removed and another added", edit: func(c *lock.Config) { c.Packages = []string{"musl>=1.2", "busybox"} },
+			wantErr: "the lock file is stale: packages added: busybox; packages removed: hello-doc" + fix},
+		{name: "atom changed", edit: func(c *lock.Config) { c.Packages[1] = "musl>=1.3" },
+			wantErr: "the lock file is stale: packages added: musl>=1.3; packages removed: musl>=1.2" + fix},
+		{name: "arch added and a mirror", edit: func(c *lock.Config) {
+			c.Architectures = []string{"x86", "x86_64"}
 			c.Repositories[0].Mirrors = []string{"https://mirror/main"}
-		}, wantErr: "architectures: configuration has [x86_64 x86], lock has [x86_64]; repositories: configuration has [https://example/main (mirrors https://mirror/main)], lock has [https://example/main]; run"},
+		}, wantErr: "the lock file is stale: architectures added: x86; repositories: configuration has [https://example/main (mirrors https://mirror/main)], lock has [https://example/main]" + fix},
+		{name: "arch removed", lock: func(l *lock.Lock) {
+			l.Config.Architectures = []string{"x86_64", "s390x"}
+		}, wantErr: "the lock file is stale: architectures removed: s390x" + fix},
+		{name: "repository added in front", edit: func(c *lock.Config) {
+			c.Repositories = append([]lock.RepoConfig{{URL: "https://example/community"}}, c.Repositories...)
+		}, wantErr: "the lock file is stale: repositories: configuration has [https://example/community, https://example/main], lock has [https://example/main]" + fix},
+		{name: "trailing slash on the repository", edit: func(c *lock.Config) { c.Repositories[0].URL += "/" },
+			wantErr: "the lock file is stale: repositories: configuration has [https://example/main/], lock has [https://example/main]" + fix},
 		{name: "key URL", edit: func(c *lock.Config) { c.Keyring = []string{"https://other/k.rsa.pub"} },
-			wantErr: "keyring: configuration has [https://other/k.rsa.pub], lock has [https://example/keys/k.rsa.pub]"},
+			wantErr: "the lock file is stale: keys added: https://other/k.rsa.pub; keys removed: https://example/keys/k.rsa.pub" + fix},
+		{name: "same inputs, digest edited", lock: func(l *lock.Lock) { l.InputsSHA256 = sumA },
+			wantErr: "the lock file is stale: its inputs_sha256 does not match its own inputs (edited by hand?)" + fix},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := cfg
+			c.Packages = append([]string{}, cfg.Packages...)
 			c.Repositories = append([]lock.RepoConfig{}, cfg.Repositories...)
 			if tc.edit != nil {
 				tc.edit(&c)
 			}
-			err := sample().Check(c, "bazel run //:lock")
+			l := sample()
+			if tc.lock != nil {
+				tc.lock(l)
+				if tc.name != "same inputs, digest edited" {
+					l.InputsSHA256 = l.Inputs().SHA256()
+				}
+			}
+			err := l.Check(c, "bazel run @x//:lock")
 			if tc.wantErr == "" {
 				if err != nil {
 					t.Fatal(err)
 				}
 				return
 			}
-			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+			if err == nil || err.Error() != tc.wantErr {
 				t.Fatalf("Check = %v\nwant %s", err, tc.wantErr)
 			}
 		})

@@ -3,7 +3,9 @@ package lock
 import "github.com/musl-dynamic/musl-dynamic/tools/internal/platform"
 
 // SchemaVersion is the only lock file schema this package reads and writes.
-const SchemaVersion = 1
+//
+// Version 2 added inputs_sha256, the digest that decides staleness.
+const SchemaVersion = 2
 
 // Architectures are the apk architecture names a lock may cover (those of
 // the platform table), sorted.
@@ -18,13 +20,14 @@ var Architectures = platform.APKArches(platform.All)
 type Lock struct {
 	Architectures map[string]Arch `json:"architectures"`
 	Config        LockConfig      `json:"config"`
+	InputsSHA256  string          `json:"inputs_sha256"` // Inputs().SHA256(): what the lock answers
 	Keyring       []Key           `json:"keyring"`
 	Repositories  []Repository    `json:"repositories"`
 	Version       int             `json:"version"`
 }
 
-// LockConfig records the request the lock answers, so that a changed
-// configuration can be detected (see Check).
+// LockConfig records the packages and architectures the lock answers;
+// with the keys' URLs and the repositories they are its Inputs.
 type LockConfig struct {
 	Architectures []string `json:"architectures"`
 	Packages      []string `json:"packages"` // the world: dependency atoms

@@ -51,6 +51,12 @@ func (l *Lock) Validate() error {
 			return err
 		}
 	}
+	if !isSHA256(l.InputsSHA256) {
+		return fmt.Errorf("inputs_sha256 %q is not 64 lower-case hex digits", l.InputsSHA256)
+	}
+	if sum := l.Inputs().SHA256(); sum != l.InputsSHA256 {
+		return fmt.Errorf("inputs_sha256 %s is not the digest %s of the lock's own inputs (config, repositories, key URLs)", l.InputsSHA256, sum)
+	}
 	return nil
 }
 
@@ -79,30 +85,40 @@ func checkArchList(field string, archs []string) error {
 	return nil
 }
 
-// checkAtom accepts any non-empty dependency atom without white space; the
+// checkAtom accepts any non-empty dependency atom of visible ASCII; the
 // resolver parses it fully.
 func checkAtom(s string) error {
-	if s == "" || strings.IndexFunc(s, isSpace) >= 0 {
-		return fmt.Errorf("package %q: must be a non-empty name or atom without spaces", s)
+	if s == "" || !visible(s) {
+		return fmt.Errorf("package %q: must be a non-empty name or atom of printable ASCII without spaces", s)
 	}
 	return nil
 }
 
-func isSpace(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' }
+// visible reports whether s is printable ASCII without space, the only
+// bytes lock inputs hold: their canonical JSON (Inputs) then needs no
+// escapes but for '"' and '\', in Go and in Starlark alike.
+func visible(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
 
-func checkRepositories(rs []Repository) (map[string]bool, error) {
+func checkRepositories(rs []Repository) (map[string]Repository, error) {
 	if len(rs) == 0 {
 		return nil, fmt.Errorf("repositories is empty: a lock needs at least one repository")
 	}
-	urls := map[string]bool{}
+	urls := map[string]Repository{}
 	for i, r := range rs {
 		if err := checkURL(r.URL); err != nil {
 			return nil, fmt.Errorf("repositories[%d]: %w", i, err)
 		}
-		if urls[r.URL] {
+		if _, dup := urls[r.URL]; dup {
 			return nil, fmt.Errorf("repositories[%d]: %s is listed twice", i, r.URL)
 		}
-		urls[r.URL] = true
+		urls[r.URL] = r
 		for _, m := range r.Mirrors {
 			if err := checkURL(m); err != nil {
 				return nil, fmt.Errorf("repository %s: mirror: %w", r.URL, err)
@@ -142,7 +158,7 @@ func checkKeys(keys []Key) error {
 	return nil
 }
 
-func checkPackages(arch string, ps []Package, repos map[string]bool) error {
+func checkPackages(arch string, ps []Package, repos map[string]Repository) error {
 	if len(ps) == 0 {
 		return fmt.Errorf("architectures.%s.packages is empty: re-lock", arch)
 	}
@@ -160,7 +176,7 @@ func checkPackages(arch string, ps []Package, repos map[string]bool) error {
 	return nil
 }
 
-func checkPackage(arch string, p Package, repos map[string]bool) error {
+func checkPackage(arch string, p Package, repos map[string]Repository) error {
 	for _, f := range []struct{ name, value string }{
 		{"name", p.Name}, {"version", p.Version}, {"arch", p.Arch}, {"repository", p.Repository},
 		{"url", p.URL}, {"checksum", p.Checksum}, {"sha256", p.SHA256},
@@ -178,11 +194,15 @@ func checkPackage(arch string, p Package, repos map[string]bool) error {
 	if p.Arch != arch && p.Arch != "noarch" {
 		return fmt.Errorf("arch %q is neither %s nor noarch", p.Arch, arch)
 	}
-	if !repos[p.Repository] {
+	r, ok := repos[p.Repository]
+	if !ok {
 		return fmt.Errorf("repository %s is not one of the lock's repositories", p.Repository)
 	}
 	if err := checkURL(p.URL); err != nil {
 		return err
+	}
+	if want := r.FileURLs(arch, p.FileName())[0]; p.URL != want {
+		return fmt.Errorf("url %s is not %s, where its repository keeps it", p.URL, want)
 	}
 	if !IsChecksum(p.Checksum) {
 		return fmt.Errorf("checksum %q is not \"Q1\" and 28 base64 characters", p.Checksum)
@@ -222,8 +242,8 @@ func isSHA256(s string) bool {
 func checkURL(u string) error {
 	for _, p := range []string{"https://", "http://", "file://"} {
 		if strings.HasPrefix(u, p) && len(u) > len(p) {
-			if strings.IndexFunc(u, isSpace) >= 0 {
-				return fmt.Errorf("URL %q holds white space", u)
+			if !visible(u) {
+				return fmt.Errorf("URL %q holds white space, a control character or a non-ASCII byte: percent-encode it", u)
 			}
 			return nil
 		}

@@ -44,8 +44,9 @@ func want(t *testing.T, r *locktest.Repo, archs ...string) *lock.Lock {
 		Keyring: []lock.Key{{Name: locktest.KeyName, PEM: string(r.PEM), SHA256: hexSHA256(r.PEM),
 			URL: r.KeyURL}},
 		Repositories: []lock.Repository{{URL: r.URL, Mirrors: []string{}}},
-		Version:      1,
+		Version:      2,
 	}
+	l.InputsSHA256 = l.Inputs().SHA256()
 	for _, arch := range archs {
 		recs := r.Records(t, arch)
 		var ps []lock.Package

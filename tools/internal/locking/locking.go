@@ -57,6 +57,7 @@ func Create(ctx context.Context, cfg lock.Config, c *fetch.Client, log io.Writer
 			Architectures: append([]string{}, cfg.Architectures...),
 			Packages:      append([]string{}, cfg.Packages...),
 		},
+		InputsSHA256: cfg.Inputs().SHA256(),
 		Keyring:      keys,
 		Repositories: cfg.LockRepositories(),
 		Version:      lock.SchemaVersion,
