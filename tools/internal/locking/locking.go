@@ -160,8 +160,11 @@ func (a *archLocker) run(ctx context.Context, world []string) ([]lock.Package, e
 		}
 		repos = append(repos, resolve.Repository{URL: r.URL, Packages: idx.Records})
 	}
-	sel, err := resolve.Resolve(world, repos)
+	sel, err := resolve.ResolveContext(ctx, world, repos)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, fmt.Errorf("%s: resolving %v: %w", a.arch, world, err)
 	}
 	fmt.Fprintf(a.log, "lock: %s: resolved %d packages\n", a.arch, len(sel))

@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime"
@@ -78,7 +79,7 @@ func TestAmplification(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			world, pkgs := tc.gen()
-			s, err := solve(world, []Repository{repo(main, pkgs...)}, tc.budget)
+			s, err := solve(context.Background(), world, []Repository{repo(main, pkgs...)}, tc.budget)
 			if tc.want != "" {
 				if err == nil || err.Error() != tc.want {
 					t.Fatalf("error:\n got %v\nwant %s", err, tc.want)
@@ -130,5 +131,50 @@ func TestDefaultBudget(t *testing.T) {
 	s := newSolver([]Repository{repo("file:///main", pkgs...)}, 0)
 	if want := defaultBudget + budgetPerName*20; s.budget != want {
 		t.Fatalf("budget %d, want %d", s.budget, want)
+	}
+}
+
+// TestResolveCancel: a search that would run to its budget of a million
+// steps stops within ctxEvery steps of its context ending.
+func TestResolveCancel(t *testing.T) {
+	w, p := choices(40)
+	world := append(w, "a")
+	repos := []Repository{repo("file:///main", append(p, pkg("a", "1", dep("b=1", "b=2")), pkg("b", "1"), pkg("b", "2"))...)}
+	tests := []struct {
+		name    string
+		ctx     func() context.Context
+		wantErr error
+		maxWork int
+	}{
+		{"cancelled", func() context.Context {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			return ctx
+		}, context.Canceled, ctxEvery},
+		{"past its deadline", func() context.Context {
+			ctx, cancel := context.WithTimeout(context.Background(), 0)
+			t.Cleanup(cancel)
+			return ctx
+		}, context.DeadlineExceeded, ctxEvery},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := solve(tc.ctx(), world, repos, 0)
+			if !errors.Is(err, tc.wantErr) {
+				t.Fatalf("solve = %v, want %v", err, tc.wantErr)
+			}
+			if want := fmt.Sprintf("resolving stopped after %d steps: %v", ctxEvery, tc.wantErr); err.Error() != want {
+				t.Errorf("error %q, want %q", err, want)
+			}
+			if s.work > tc.maxWork {
+				t.Errorf("the solver took %d steps after the context ended, want at most %d", s.work, tc.maxWork)
+			}
+		})
+	}
+	// The public entry point passes the context through.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := ResolveContext(ctx, world, repos); !errors.Is(err, context.Canceled) {
+		t.Errorf("ResolveContext = %v, want context.Canceled", err)
 	}
 }

@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -61,7 +62,14 @@ type Selected struct {
 // A failure is returned as *UnsatisfiableError naming the chain of
 // dependencies that led to it.
 func Resolve(world []string, repos []Repository) ([]Selected, error) {
-	s, err := solve(world, repos, 0)
+	return ResolveContext(context.Background(), world, repos)
+}
+
+// ResolveContext is Resolve that gives up when ctx ends (an interrupted
+// lock), returning ctx's error; the search checks it every few thousand
+// steps.
+func ResolveContext(ctx context.Context, world []string, repos []Repository) ([]Selected, error) {
+	s, err := solve(ctx, world, repos, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -73,8 +81,9 @@ func Resolve(world []string, repos []Repository) ([]Selected, error) {
 }
 
 // solve runs the solver; budget 0 means the default for repos' size.
-func solve(world []string, repos []Repository, budget int) (*solver, error) {
+func solve(ctx context.Context, world []string, repos []Repository, budget int) (*solver, error) {
 	s := newSolver(repos, budget)
+	s.ctx = ctx
 	var agenda *item
 	// Push world in reverse so it is processed in the given order.
 	for i := len(world) - 1; i >= 0; i-- {

@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"context"
 	"fmt"
 	"sort"
 )
@@ -12,6 +13,10 @@ const (
 	defaultBudget = 1 << 20
 	budgetPerName = 8
 )
+
+// ctxEvery is how many steps pass between looks at the context: often
+// enough to stop within milliseconds, rarely enough to cost nothing.
+const ctxEvery = 4096
 
 // item is one pending atom. The agenda is an immutable list, so going back
 // to an earlier choice needs no copying.
@@ -86,7 +91,8 @@ type solver struct {
 	skipped   []string // install_if names that could not be installed
 
 	work, budget int
-	firstErr     error // the first dead end: what the greedy path ran into
+	firstErr     error           // the first dead end: what the greedy path ran into
+	ctx          context.Context // nil: never cancelled
 }
 
 func newSolver(repos []Repository, budget int) *solver {
@@ -158,6 +164,11 @@ func (s *solver) run(ag *item) error {
 		s.work++
 		if s.work > s.budget {
 			return &BudgetError{Steps: s.budget, First: s.firstErr}
+		}
+		if s.work%ctxEvery == 0 && s.ctx != nil {
+			if err := s.ctx.Err(); err != nil {
+				return fmt.Errorf("resolving stopped after %d steps: %w", s.work, err)
+			}
 		}
 		var dead error
 		switch {
