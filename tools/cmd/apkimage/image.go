@@ -233,29 +233,11 @@ func (j *imgJSONArray) Set(s string) error {
 	return nil
 }
 
-// imgWriteFile writes b to path through a temporary file in the same
-// directory, so a failure never leaves a partial file.
-func imgWriteFile(path string, b []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+// imgWriteFile writes one small output of a build verb. These verbs run
+// inside Bazel actions, which discard a failed action's outputs, so a
+// plain write will do (atomicfile is for files written outside actions).
+func imgWriteFile(path string, b []byte) error {
+	if err := os.WriteFile(path, b, 0o644); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
