@@ -20,6 +20,9 @@ if ! cmp -s "$E2E_WORK/bundled.lock.json.before" e2e/bundled.lock.json; then
   echo "FAIL: locking the deterministic mirror changed e2e/bundled.lock.json" >&2
   exit 1
 fi
+# The same staleness rule from the runnable target: nothing fetched.
+$BAZEL run @bundled_apks//:lock -- --check 2>&1 | tee "$E2E_WORK/lock-check.log"
+grep -q "bundled.lock.json is current" "$E2E_WORK/lock-check.log"
 
 log "building //e2e:musl_dynamic and //examples/c_hello"
 $BAZEL build //e2e:musl_dynamic //examples/c_hello

@@ -97,7 +97,7 @@ def _repo_strings(repos):
     return ", ".join([u + (" (mirrors " + " ".join(m) + ")" if m else "") for u, m in repos])
 
 def _stale_problem(lock, config, packages, architectures, repositories, mirrors, keyring):
-    # Says what differs, in the words of Go's lock.Diff.
+    # Says what differs, in the words of Go's describeDiff (tools/internal/lock).
     diffs = _diff("packages", packages, config.get("packages", []))
     diffs += _diff("architectures", architectures, config.get("architectures", []))
     have = _repo_strings([(r.get("url", ""), r.get("mirrors", [])) for r in lock.get("repositories", [])])

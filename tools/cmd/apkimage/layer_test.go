@@ -117,6 +117,11 @@ func TestLockVerb(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "the lock file is stale: packages removed: hello-doc; run 'apkimage lock --config") {
 		t.Fatalf("lock --check on a stale lock = %v", err)
 	}
+	// apk_lock passes the command a person runs instead.
+	err = lockMain([]string{"--config", cfgPath, "--out", f.lock, "--check", "--relock-command", "bazel run @x//:lock"})
+	if err == nil || !strings.HasSuffix(err.Error(), "packages removed: hello-doc; run 'bazel run @x//:lock' to update it") {
+		t.Fatalf("lock --check --relock-command = %v", err)
+	}
 }
 
 func (f *lockFixture) layerArgs(out, meta string, extra ...string) []string {

@@ -99,13 +99,13 @@ func (l *Lock) Check(cfg Config, fix string) error {
 	if cfg.Inputs().SHA256() == l.InputsSHA256 {
 		return nil
 	}
-	return fmt.Errorf("the lock file is stale: %s; run %s to update it", Diff(cfg.Inputs(), l.Inputs()), fix)
+	return fmt.Errorf("the lock file is stale: %s; run %s to update it", describeDiff(cfg.Inputs(), l.Inputs()), fix)
 }
 
-// Diff says how the configured inputs differ from the locked ones, for a
+// describeDiff says how the configured inputs differ from the locked ones, for a
 // person: the sets as added and removed members, repositories as both
 // lists.
-func Diff(config, locked Inputs) string {
+func describeDiff(config, locked Inputs) string {
 	var diffs []string
 	setDiff := func(what string, config, locked []string) {
 		added, removed := minus(config, locked), minus(locked, config)

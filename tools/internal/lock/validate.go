@@ -204,7 +204,7 @@ func checkPackage(arch string, p Package, repos map[string]Repository) error {
 	if want := r.FileURLs(arch, p.FileName())[0]; p.URL != want {
 		return fmt.Errorf("url %s is not %s, where its repository keeps it", p.URL, want)
 	}
-	if !IsChecksum(p.Checksum) {
+	if !isChecksum(p.Checksum) {
 		return fmt.Errorf("checksum %q is not \"Q1\" and 28 base64 characters", p.Checksum)
 	}
 	if !isSHA256(p.SHA256) {
@@ -216,9 +216,9 @@ func checkPackage(arch string, p Package, repos map[string]Repository) error {
 	return nil
 }
 
-// IsChecksum reports whether s is an apk identity checksum: "Q1" and the
+// isChecksum reports whether s is an apk identity checksum: "Q1" and the
 // padded base64 of a 20-byte SHA-1.
-func IsChecksum(s string) bool {
+func isChecksum(s string) bool {
 	if len(s) != 30 || s[:2] != "Q1" {
 		return false
 	}
