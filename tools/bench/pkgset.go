@@ -22,7 +22,8 @@ import (
 )
 
 // genVersion names the generator; bump it when the generated content
-// changes so cached package sets are rebuilt.
+// changes so cached package sets are rebuilt. The lock schema version is
+// part of the cache's name too, so a new schema never reads an old lock.
 const genVersion = "v1"
 
 // pkgSize is the installed size of one generated package: 500 MB gives
@@ -46,7 +47,7 @@ type pkgSet struct {
 // by size and genVersion; signatures differ between generations because
 // the key is new each time, which does not affect any measurement.
 func (e *env) packageSet(size int64) (*pkgSet, error) {
-	dir := filepath.Join(e.work, fmt.Sprintf("set-%s-%d", genVersion, size))
+	dir := filepath.Join(e.work, fmt.Sprintf("set-%s-lock%d-%d", genVersion, lock.SchemaVersion, size))
 	n := int(size / pkgSize)
 	if n < 4 {
 		n = 4
