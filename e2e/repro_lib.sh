@@ -15,11 +15,12 @@ check_go_run() {
   go build -o "$tool" ./tools/cmd/apkimage
   exec=$(in_base "$name" info execution_root 2>/dev/null)
   q=$(in_base "$name" aquery "${BUILD_FLAGS[@]}" "mnemonic(\"ApkLayer|OciImage\", deps($TARGET))" --output=jsonproto 2>/dev/null)
-  # arguments[0] is Bazel's tool; --arch tells the platforms apart.
+  # arguments[0] is Bazel's tool; --apk-arch (layer) and --platform (image)
+  # tell the platforms apart.
   # shellcheck disable=SC2016 # jq variables, not shell ones
-  local sel='.actions[] | select(.mnemonic == $m) | .arguments | select(.[index("--arch") + 1] == $a)'
-  mapfile -t layer_args < <(jq -r --arg m ApkLayer --arg a "$apkarch" "$sel | .[1:][]" <<<"$q")
-  mapfile -t image_args < <(jq -r --arg m OciImage --arg a "$arch" "$sel | .[1:][]" <<<"$q")
+  local sel='.actions[] | select(.mnemonic == $m) | .arguments | select(.[index($f) + 1] == $a)'
+  mapfile -t layer_args < <(jq -r --arg m ApkLayer --arg f --apk-arch --arg a "$apkarch" "$sel | .[1:][]" <<<"$q")
+  mapfile -t image_args < <(jq -r --arg m OciImage --arg f --platform --arg a "$os/$arch" "$sel | .[1:][]" <<<"$q")
   ((${#layer_args[@]} && ${#image_args[@]})) || fail "repro G: aquery found no ApkLayer/OciImage action for $apkarch/$arch" || return 1
   # Outputs go to $go instead (same base names); inputs stay Bazel's
   # (relative to the execroot).

@@ -115,7 +115,7 @@ def _layer_action(ctx, pkgs, base_layer):
     args = ctx.actions.args()
     args.add("layer")
     args.add("--lock", pkgs.lock)
-    args.add("--arch", pkgs.arch)
+    args.add("--apk-arch", pkgs.arch)
     args.add_all(pkgs.keys, before_each = "--key")
     args.add("--mtime", str(ctx.attr.mtime))
     args.add_all(ctx.attr.accounts, before_each = "--account")
@@ -148,7 +148,7 @@ def _sbom_action(ctx, meta, layout):
     args.add("--meta", meta)
     args.add("--layout", layout.path)
     args.add("--name", str(ctx.label))
-    args.add("--created", str(ctx.attr.mtime))
+    args.add("--mtime", str(ctx.attr.mtime))
     args.add("--out", sbom)
     ctx.actions.run(
         executable = musl_tools(ctx).apkimage,
@@ -185,6 +185,10 @@ def _tar_files(ctx):
         files.append(got[0])
     return files
 
+def _platform_string(row):
+    """`os/arch[/variant]`, as `apkimage image --platform` takes it."""
+    return "/".join([row.os, row.architecture] + ([row.variant] if row.variant else []))
+
 def _image_action(ctx, row, base, layer, meta, tars):
     layout = ctx.actions.declare_directory(ctx.label.name + "/layout")
     config = ctx.actions.declare_file(ctx.label.name + "/config.json")
@@ -193,10 +197,7 @@ def _image_action(ctx, row, base, layer, meta, tars):
     args = ctx.actions.args()
     args.add("image")
     args.add("--out", layout.path)
-    args.add("--os", row.os)
-    args.add("--arch", row.architecture)
-    if row.variant:
-        args.add("--variant", row.variant)
+    args.add("--platform", _platform_string(row))
     if base:
         args.add("--base", base.layout.path)
         args.add("--base-name", str(ctx.attr.base.label))
@@ -234,7 +235,7 @@ def _image_action(ctx, row, base, layer, meta, tars):
         args.add("--cmd", json.encode(ctx.attr.cmd))
     args.add_all(["%s=%s" % (k, v) for k, v in ctx.attr.labels.items()], before_each = "--label")
     args.add_all(["%s=%s" % (k, v) for k, v in ctx.attr.annotations.items()], before_each = "--annotation")
-    args.add("--created", str(ctx.attr.mtime))
+    args.add("--mtime", str(ctx.attr.mtime))
     args.add("--config-out", config)
     args.add("--digest-out", digest)
     ctx.actions.run(
@@ -243,12 +244,7 @@ def _image_action(ctx, row, base, layer, meta, tars):
         inputs = inputs,
         outputs = [layout, config, digest],
         mnemonic = "OciImage",
-        progress_message = "Writing the OCI image %s (%s/%s%s)" % (
-            ctx.label,
-            row.os,
-            row.architecture,
-            "/" + row.variant if row.variant else "",
-        ),
+        progress_message = "Writing the OCI image %s (%s)" % (ctx.label, _platform_string(row)),
     )
     return layout, config, digest
 

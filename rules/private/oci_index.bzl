@@ -71,7 +71,7 @@ def _oci_index_impl(ctx):
     args = ctx.actions.args()
     args.add("index")
     args.add("--out", out.path)
-    args.add("--created", str(ctx.attr.mtime))
+    args.add("--mtime", str(ctx.attr.mtime))
     args.add_all(["%s=%s" % (k, v) for k, v in ctx.attr.annotations.items()], before_each = "--annotation")
     status = stamp_args(ctx, args)
     args.add_all([i.layout.path for i in images])
@@ -88,7 +88,7 @@ def _oci_index_impl(ctx):
     sargs.add("sbom")
     sargs.add("--index", out.path)
     sargs.add("--name", str(ctx.label))
-    sargs.add("--created", str(ctx.attr.mtime))
+    sargs.add("--mtime", str(ctx.attr.mtime))
     sargs.add("--out", sbom)
     ctx.actions.run(
         executable = musl_tools(ctx).apkimage,

@@ -55,7 +55,7 @@ func (e *env) apkimage() (string, error) {
 // layerArgs is the product's layer verb on the set, exactly as the Bazel
 // rule calls it.
 func (s *pkgSet) layerArgs(out string) []string {
-	args := []string{"layer", "--lock", s.lock, "--arch", "x86_64", "--key", s.key, "--mtime", "0",
+	args := []string{"layer", "--lock", s.lock, "--apk-arch", "x86_64", "--key", s.key, "--mtime", "0",
 		"--out", out, "--meta", out + ".meta.json"}
 	return append(args, s.apks...)
 }

@@ -103,7 +103,7 @@ func benchResolveProcess(e *env, r *report, idx, pem []byte, world []string) err
 	if berr == nil {
 		tools = append(tools, [2]string{"before (" + baselineCommit + ")", before})
 	}
-	args := append([]string{"resolve", "--key", keyPath, "--index", idxPath}, world...)
+	args := append([]string{"resolve", "--key", keyPath, "--apkindex", idxPath}, world...)
 	cpu := make([][]float64, len(tools))
 	wall := make([][]float64, len(tools))
 	outs := make([]string, len(tools))
@@ -121,7 +121,7 @@ func benchResolveProcess(e *env, r *report, idx, pem []byte, world []string) err
 			}
 		}
 	}
-	r.printf("\nThe whole `apkimage resolve --key K --index APKINDEX.tar.gz %s ...` process, CPU time (user + system, "+
+	r.printf("\nThe whole `apkimage resolve --key K --apkindex APKINDEX.tar.gz %s ...` process, CPU time (user + system, "+
 		"from the kernel's rusage) and wall time, after one warm-up, %d runs alternating between the binaries:\n\n",
 		strings.Join(world[:3], " "), runs)
 	rows := [][]string{}

@@ -279,7 +279,7 @@ func (e *hEnv) pin(t *testing.T, arch string, apks ...[]byte) (string, []string)
 // layerArgs returns the layer verb's arguments for arch with the outputs
 // in the output directory.
 func (e *hEnv) layerArgs(lockPath, arch string, files []string) []string {
-	args := []string{"layer", "--lock", lockPath, "--arch", arch, "--key", e.keyFile(), "--mtime", "1700000000",
+	args := []string{"layer", "--lock", lockPath, "--apk-arch", arch, "--key", e.keyFile(), "--mtime", "1700000000",
 		"--out", filepath.Join(e.out, "layer.tar.gz"), "--meta", filepath.Join(e.out, "meta.json")}
 	return append(args, files...)
 }

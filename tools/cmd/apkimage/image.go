@@ -19,13 +19,11 @@ func imageMain(args []string) error {
 	fs := flag.NewFlagSet("image", flag.ContinueOnError)
 	var (
 		out       = fs.String("out", "", "output OCI layout `DIR` (replaced atomically)")
-		osName    = fs.String("os", "linux", "platform OS")
-		arch      = fs.String("arch", "", "platform architecture in Go/OCI terms (amd64, arm64, arm, ...); required")
-		variant   = fs.String("variant", "", "platform variant (v6, v7 for arm)")
-		base      = fs.String("base", "", "base image: an OCI layout `DIR` whose index.json lists one manifest")
+		base      = fs.String("base", "", "base image: a single-platform OCI layout `DIR` (index.json lists one image manifest, or an index of one)")
 		user      = fs.String("user", "", "config User")
 		workdir   = fs.String("workdir", "", "config WorkingDir")
-		created   = fs.Int64("created", 0, "creation time in `SECONDS` since the Unix epoch")
+		mtime     = mtimeFlag(fs, "the config's created and its history (without --stamp-status)")
+		platform  platformFlag
 		configOut = fs.String("config-out", "", "also write the config blob to `FILE`")
 		digestOut = fs.String("digest-out", "", "also write the manifest digest (sha256:..., no newline) to `FILE`")
 		stopSig   = fs.String("stop-signal", "", "config StopSignal, e.g. SIGTERM")
@@ -44,6 +42,7 @@ func imageMain(args []string) error {
 		entry     imgJSONArray
 		cmd       imgJSONArray
 	)
+	fs.Var(&platform, "platform", "the image's OCI platform `OS/ARCH[/VARIANT]`, e.g. linux/amd64 or linux/arm/v7; required")
 	fs.Var(layers.flag(true), "layer", "gzipped layer `FILE` (from apkimage layer); repeatable, order kept with --tar")
 	fs.Var(layerDirFlag{&layers}, "layer-dir", "`DIR` of gzipped layers (apkimage layer --max-layers), added in name order; repeatable, order kept")
 	fs.Var(layers.flag(false), "tar", "tar `FILE`, plain or gzip/bzip2-compressed (recognised by content), stored gzipped deterministically here; repeatable, order kept with --layer")
@@ -57,7 +56,7 @@ func imageMain(args []string) error {
 	fs.Var(plainList{&stampF}, "stamp-status", "workspace status `FILE` to stamp annotations from; repeatable")
 	fs.Var(&stampKeys, "stamp-key", "`ANNOTATION=STATUS_KEY` to stamp (replaces the defaults); repeatable")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: apkimage image --out DIR --arch ARCH [flags]\n\nWrites a single-platform OCI image layout: --base's layers, then --layer and --tar files in command-line order.\n\nflags:")
+		fmt.Fprintln(fs.Output(), "usage: apkimage image --out DIR --platform OS/ARCH[/VARIANT] [flags]\n\nWrites a single-platform OCI image layout: --base's layers, then --layer and --tar files in command-line order.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -66,13 +65,14 @@ func imageMain(args []string) error {
 	if fs.NArg() > 0 {
 		return imgUsageError(fs, "unexpected arguments %q; layers go in --layer or --tar", fs.Args())
 	}
-	if *out == "" || *arch == "" {
-		return imgUsageError(fs, "--out and --arch are required")
+	if *out == "" || !platform.set {
+		return imgUsageError(fs, "--out and --platform are required")
 	}
-	if *created < 0 {
-		return imgUsageError(fs, "--created %d is before the Unix epoch", *created)
+	when, err := mtimeValue(fs, *mtime)
+	if err != nil {
+		return err
 	}
-	st, err := stampResult(*created, stampF.list, stampKeys)
+	st, err := stampResult(when, stampF.list, stampKeys)
 	if err != nil {
 		return err
 	}
@@ -106,9 +106,9 @@ func imageMain(args []string) error {
 		StopSignal:   *stopSig,
 		Volumes:      volumes.list,
 		ExposedPorts: ports.list,
-		OS:           *osName,
-		Arch:         *arch,
-		Variant:      *variant,
+		OS:           platform.p.OS,
+		Arch:         platform.p.Arch,
+		Variant:      platform.p.Variant,
 		Env:          env.list,
 		User:         resolvedUser,
 		WorkDir:      *workdir,

@@ -46,8 +46,8 @@ func readExtra(p string) (*extraSpec, error) {
 }
 
 // stampResult decides the created time and the stamped annotations.
-// Without status files the result depends only on created.
-func stampResult(created int64, statusFiles []string, keys imgKV) (*stamp.Result, error) {
+// Without status files the result depends only on created (--mtime).
+func stampResult(created time.Time, statusFiles []string, keys imgKV) (*stamp.Result, error) {
 	var status map[string]string
 	if len(statusFiles) > 0 {
 		var err error
@@ -55,7 +55,7 @@ func stampResult(created int64, statusFiles []string, keys imgKV) (*stamp.Result
 			return nil, err
 		}
 	}
-	return stamp.Annotations(time.Unix(created, 0), status, imgMap(keys))
+	return stamp.Annotations(created, status, imgMap(keys))
 }
 
 // plainList is a repeatable flag whose values are kept as given.

@@ -77,7 +77,7 @@ func lastLayer(t *testing.T, layout string) (map[string]string, []string) {
 func TestImageVerbAccountsAndConfig(t *testing.T) {
 	tmp := t.TempDir()
 	base := filepath.Join(tmp, "base")
-	imgRun(t, 0, "image", "--out", base, "--arch", "amd64", "--tar", extraTar(t, tmp, "base.tar",
+	imgRun(t, 0, "image", "--out", base, "--platform", "linux/amd64", "--tar", extraTar(t, tmp, "base.tar",
 		"etc/", "etc/passwd=root:x:0:0:root:/root:/bin/sh\n", "etc/group=root:x:0:root\nshadow:x:42:\n",
 		"etc/shadow=root:*::0:::::\n", "home/", "var/", "var/lib/", "var/lib/app/", "var/lib/app/db=data"))
 	spec := filepath.Join(tmp, "accounts.json")
@@ -88,7 +88,7 @@ func TestImageVerbAccountsAndConfig(t *testing.T) {
 	status := filepath.Join(tmp, "volatile-status.txt")
 	os.WriteFile(status, []byte("BUILD_TIMESTAMP 1700000000\nSTABLE_BUILD_SCM_REVISION 0123abc\n"), 0o644)
 	out := filepath.Join(tmp, "img")
-	imgRun(t, 0, "image", "--out", out, "--arch", "amd64", "--base", base, "--base-name", "//x:base",
+	imgRun(t, 0, "image", "--out", out, "--platform", "linux/amd64", "--base", base, "--base-name", "//x:base",
 		"--accounts", spec, "--user", "nonroot:www", "--layer-meta", meta,
 		"--stop-signal", "SIGQUIT", "--volume", "/data", "--expose", "8080", "--expose", "53/udp",
 		"--stamp-status", status)
@@ -150,7 +150,7 @@ func TestImageVerbAccountsAndConfig(t *testing.T) {
 func TestImageVerbAccountErrors(t *testing.T) {
 	tmp := t.TempDir()
 	base := filepath.Join(tmp, "base")
-	imgRun(t, 0, "image", "--out", base, "--arch", "amd64", "--tar", extraTar(t, tmp, "base.tar",
+	imgRun(t, 0, "image", "--out", base, "--platform", "linux/amd64", "--tar", extraTar(t, tmp, "base.tar",
 		"etc/passwd=root:x:0:0:root:/root:/bin/sh\n"))
 	for _, c := range []struct {
 		name, spec, user, want string
@@ -161,7 +161,7 @@ func TestImageVerbAccountErrors(t *testing.T) {
 		{"bad user", `{"users": ["x"]}`, "", `user "x": want NAME:UID`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			args := []string{"image", "--out", filepath.Join(tmp, "out"), "--arch", "amd64", "--base", base}
+			args := []string{"image", "--out", filepath.Join(tmp, "out"), "--platform", "linux/amd64", "--base", base}
 			if c.spec != "" {
 				p := filepath.Join(tmp, "spec.json")
 				os.WriteFile(p, []byte(c.spec), 0o644)
@@ -186,7 +186,7 @@ func TestImageVerbAccountsOverGzippedTar(t *testing.T) {
 	tmp := t.TempDir()
 	gz := imgTestGzip(t, extraTar(t, tmp, "etc.tar", "etc/", "etc/passwd=root:x:0:0:root:/root:/bin/sh\napp:x:70:70::/:/bin/false\n"))
 	out := filepath.Join(tmp, "img")
-	imgRun(t, 0, "image", "--out", out, "--arch", "amd64", "--tar", gz, "--user", "app")
+	imgRun(t, 0, "image", "--out", out, "--platform", "linux/amd64", "--tar", gz, "--user", "app")
 	var idx v1.IndexManifest
 	imgReadJSON(t, filepath.Join(out, "index.json"), &idx)
 	var m v1.Manifest

@@ -93,17 +93,17 @@ func TestImageVerb(t *testing.T) {
 	c, cTar := imgTestTar(t, tmp, "c", "extra")
 	d, dTar := imgTestTar(t, tmp, "d", "more")
 	base := filepath.Join(tmp, "base")
-	imgRun(t, 0, "image", "--out", base, "--os", "linux", "--arch", "arm", "--variant", "v7",
+	imgRun(t, 0, "image", "--out", base, "--platform", "linux/arm/v7",
 		"--tar", a, "--env", "PATH=/bin", "--env", "LANG=C", "--entrypoint", `["/bin/sh"]`)
 
 	out := filepath.Join(tmp, "img")
 	cfgOut := filepath.Join(tmp, "config.json")
 	digOut := filepath.Join(tmp, "digest")
-	imgRun(t, 0, "image", "--out", out, "--os", "linux", "--arch", "arm", "--variant", "v7", "--base", base,
+	imgRun(t, 0, "image", "--out", out, "--platform", "linux/arm/v7", "--base", base,
 		"--tar", c, "--layer", imgTestGzip(t, b), "--tar", d,
 		"--env", "LANG=C.UTF-8", "--user", "65532", "--workdir", "/work",
 		"--cmd", `["-c","true"]`, "--label", "k=v", "--annotation", "org.opencontainers.image.title=x",
-		"--created", "1700000000", "--config-out", cfgOut, "--digest-out", digOut)
+		"--mtime", "1700000000", "--config-out", cfgOut, "--digest-out", digOut)
 
 	var idx, baseIdx v1.IndexManifest
 	imgReadJSON(t, filepath.Join(out, "index.json"), &idx)
@@ -172,9 +172,9 @@ func TestIndexVerb(t *testing.T) {
 	tmp := t.TempDir()
 	l, _ := imgTestTar(t, tmp, "l", "x")
 	var layouts []string
-	for _, p := range [][]string{{"arm", "v7"}, {"amd64", ""}, {"arm", "v6"}} {
-		dir := filepath.Join(tmp, p[0]+p[1])
-		imgRun(t, 0, "image", "--out", dir, "--arch", p[0], "--variant", p[1], "--tar", l)
+	for _, p := range []string{"linux/arm/v7", "linux/amd64", "linux/arm/v6"} {
+		dir := filepath.Join(tmp, strings.ReplaceAll(p, "/", "_"))
+		imgRun(t, 0, "image", "--out", dir, "--platform", p, "--tar", l)
 		layouts = append(layouts, dir)
 	}
 	out := filepath.Join(tmp, "index")
@@ -217,7 +217,7 @@ func TestSBOMVerb(t *testing.T) {
 	metaPath := filepath.Join(tmp, "meta.json")
 	os.WriteFile(metaPath, meta, 0o644)
 	out := filepath.Join(tmp, "sbom.spdx.json")
-	imgRun(t, 0, "sbom", "--meta", metaPath, "--name", "img", "--created", "86400", "--out", out)
+	imgRun(t, 0, "sbom", "--meta", metaPath, "--name", "img", "--mtime", "86400", "--out", out)
 	got, _ := os.ReadFile(out)
 	var want bytes.Buffer
 	if err := sbom.Write(&want, sbom.Doc{Name: "img", Created: time.Unix(86400, 0), Packages: pkgs}); err != nil {
@@ -242,11 +242,11 @@ func TestBuildVerbUsage(t *testing.T) {
 		{"image help", []string{"image", "--help"}, 0},
 		{"index help", []string{"index", "--out", "x", "--help"}, 0},
 		{"sbom help", []string{"sbom", "-h"}, 0},
-		{"image no out", []string{"image", "--arch", "amd64"}, 2},
-		{"image bad entrypoint", []string{"image", "--out", filepath.Join(tmp, "o"), "--arch", "amd64", "--entrypoint", "/bin/sh"}, 2},
-		{"image bad env", []string{"image", "--out", filepath.Join(tmp, "o"), "--arch", "amd64", "--env", "X"}, 2},
-		{"image stray argument", []string{"image", "--out", filepath.Join(tmp, "o"), "--arch", "amd64", l}, 2},
-		{"image missing layer", []string{"image", "--out", filepath.Join(tmp, "o"), "--arch", "amd64", "--layer", filepath.Join(tmp, "nope")}, 1},
+		{"image no out", []string{"image", "--platform", "linux/amd64"}, 2},
+		{"image bad entrypoint", []string{"image", "--out", filepath.Join(tmp, "o"), "--platform", "linux/amd64", "--entrypoint", "/bin/sh"}, 2},
+		{"image bad env", []string{"image", "--out", filepath.Join(tmp, "o"), "--platform", "linux/amd64", "--env", "X"}, 2},
+		{"image stray argument", []string{"image", "--out", filepath.Join(tmp, "o"), "--platform", "linux/amd64", l}, 2},
+		{"image missing layer", []string{"image", "--out", filepath.Join(tmp, "o"), "--platform", "linux/amd64", "--layer", filepath.Join(tmp, "nope")}, 1},
 		{"index no layouts", []string{"index", "--out", filepath.Join(tmp, "o")}, 2},
 		{"sbom no meta", []string{"sbom", "--name", "n", "--out", filepath.Join(tmp, "s")}, 2},
 		{"sbom missing meta", []string{"sbom", "--meta", filepath.Join(tmp, "nope"), "--name", "n", "--out", filepath.Join(tmp, "s")}, 1},

@@ -1,61 +1,61 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
-	"os"
 
-	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkindex"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/image"
 )
 
-// indexMain dispatches: with --out it merges image layouts (indexMergeMain),
-// otherwise it verifies and lists an APKINDEX.tar.gz.
+// indexMain merges single-platform layouts into one OCI index layout:
+// apkimage index --out DIR [--digest-out FILE] LAYOUT...
 func indexMain(args []string) error {
-	for _, a := range args {
-		if a == "--out" || a == "-out" || len(a) > 6 && (a[:6] == "--out=" || a[:5] == "-out=") {
-			return indexMergeMain(args)
-		}
-	}
-	return indexListMain(args)
-}
-
-// indexListMain implements "index (--keyring DIR | --key FILE...)
-// FILE.tar.gz...": it verifies each APKINDEX.tar.gz and prints
-// "name version arch Q1checksum" per package, in index order.
-func indexListMain(args []string) error {
 	fs := flag.NewFlagSet("index", flag.ContinueOnError)
-	fs.SetOutput(os.Stderr)
-	kf := addKeyringFlags(fs)
+	out := fs.String("out", "", "output OCI layout `DIR` holding the image index (replaced atomically)")
+	digestOut := fs.String("digest-out", "", "also write the index digest (sha256:..., no newline) to `FILE`")
+	mtime := mtimeFlag(fs, "the index's created annotation (without --stamp-status)")
+	annots := imgKV{name: "annotation"}
+	stampKeys := imgKV{name: "stamp-key"}
+	var stampF imgKV
+	fs.Var(&annots, "annotation", "index annotation `KEY=VALUE`; repeatable")
+	fs.Var(plainList{&stampF}, "stamp-status", "workspace status `FILE` to stamp annotations from; repeatable")
+	fs.Var(&stampKeys, "stamp-key", "`ANNOTATION=STATUS_KEY` to stamp (replaces the defaults); repeatable")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: apkimage index (--keyring DIR | --key FILE...) APKINDEX.tar.gz...\n       apkimage index --out DIR LAYOUT...")
+		fmt.Fprintln(fs.Output(), "usage: apkimage index --out DIR [--mtime SECONDS] [--annotation K=V]... [--stamp-status FILE]... LAYOUT...\n\nMerges single-platform OCI layouts into one image index; its manifests carry\nplatform {os, architecture, variant} and are sorted by platform. Flags may\nalso follow the layouts.\n(To verify and list an APKINDEX.tar.gz: apkimage apkindex.)\n\nflags:")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args); err != nil {
-		return err
+	// Flags may come after the layouts too; collect positionals until done.
+	var layouts []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		layouts = append(layouts, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
-	if fs.NArg() == 0 {
-		return &exitError{2, errors.New("no index given: name an APKINDEX.tar.gz (or use --out DIR LAYOUT... to merge image layouts)")}
+	if *out == "" || len(layouts) == 0 {
+		return imgUsageError(fs, "--out and at least one LAYOUT are required")
 	}
-	kr, err := kf.load()
+	when, err := mtimeValue(fs, *mtime)
 	if err != nil {
 		return err
 	}
-	for _, path := range fs.Args() {
-		f, err := os.Open(path)
-		if err != nil {
-			return fmt.Errorf("opening index: %w", err)
-		}
-		idx, err := apkindex.Read(f, path, kr)
-		f.Close()
-		if err != nil {
-			return err
-		}
-		for _, r := range idx.Records {
-			if _, err := fmt.Fprintf(stdout, "%s %s %s %s\n", r.Name, r.Version, r.Arch, r.Checksum); err != nil {
-				return err
-			}
-		}
+	st, err := stampResult(when, stampF.list, stampKeys)
+	if err != nil {
+		return err
+	}
+	for k, v := range imgMap(annots) {
+		st.Annotations[k] = v
+	}
+	res, err := image.MergeIndexAnnotated(*out, layouts, st.Annotations)
+	if err != nil {
+		return err
+	}
+	if *digestOut != "" {
+		return imgWriteFile(*digestOut, []byte(res.ManifestDigest.String()))
 	}
 	return nil
 }

@@ -12,7 +12,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkfile"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkindex"
@@ -23,12 +22,12 @@ import (
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/resolve"
 )
 
-const layerUsage = `usage: apkimage layer --lock LOCK.json --arch ARCH (--key FILE ... | --keyring DIR)
-                      --mtime SECONDS [--account NAME:UID:GID[:HOME[:SHELL]] ...]
+const layerUsage = `usage: apkimage layer --lock LOCK.json --apk-arch ARCH (--key FILE ... | --keyring DIR)
+                      [--mtime SECONDS] [--account NAME:UID:GID[:HOME[:SHELL]] ...]
                       [--base-layer BASE_LAYER.tar.gz] [--no-busybox-links] [--max-layers N]
                       --out LAYER.tar.gz --meta META.json APK...
 
-Checks each APK against the lock (the lock's packages for ARCH, in order:
+Checks each APK against the lock (the lock's packages for the apk architecture, in order:
 size, sha256, Q1, name, version, arch), verifies it in full, and writes one
 reproducible layer of the merged root plus its metadata. With --base-layer
 (the newest apk layer of the image this one is stacked on) the installed
@@ -79,9 +78,9 @@ func layerMain(args []string) error {
 	fs := flag.NewFlagSet("layer", flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
 	lockPath := fs.String("lock", "", "`LOCK.json` written by apkimage lock")
-	arch := fs.String("arch", "", "apk architecture of the layer, e.g. x86_64")
+	arch := fs.String("apk-arch", "", "apk `ARCH`itecture of the layer, e.g. x86_64 or armv7 (a key of the lock's architectures)")
 	kf := addKeyringFlags(fs)
-	mtime := fs.Int64("mtime", -1, "modification time of every entry, `SECONDS` since the Unix epoch")
+	mtime := mtimeFlag(fs, "every entry's mtime")
 	var accounts accountList
 	fs.Var(&accounts, "account", "add a user and group `NAME:UID:GID[:HOME[:SHELL]]` (repeatable)")
 	maxLayers := fs.Int("max-layers", 1, "split the packages into at most `N` layers grouped by origin; N > 1 makes --out a directory of layer-NN.tar.gz")
@@ -98,11 +97,13 @@ func layerMain(args []string) error {
 	}
 	switch {
 	case *lockPath == "" || *arch == "" || *out == "" || *meta == "":
-		return &exitError{2, errors.New("--lock, --arch, --out and --meta are required")}
-	case *mtime < 0:
-		return &exitError{2, errors.New("--mtime SECONDS is required (a fixed time keeps the layer reproducible)")}
+		return &exitError{2, errors.New("--lock, --apk-arch, --out and --meta are required")}
 	case (kf.dir == "") == (len(kf.keys) == 0):
 		return &exitError{2, errors.New("give either --keyring DIR or one or more --key FILE")}
+	}
+	when, err := mtimeValue(fs, *mtime)
+	if err != nil {
+		return err
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(layerMemoryLimit)
@@ -142,7 +143,7 @@ func layerMain(args []string) error {
 		keys = append(keys, layer.Key{Name: k.Name, PEM: []byte(k.PEM)})
 	}
 	opt := layer.Options{
-		MTime:        time.Unix(*mtime, 0),
+		MTime:        when,
 		Arch:         *arch,
 		World:        l.Config.Packages,
 		Repositories: l.RepositoryURLs(),

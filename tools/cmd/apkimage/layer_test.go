@@ -125,7 +125,7 @@ func TestLockVerb(t *testing.T) {
 }
 
 func (f *lockFixture) layerArgs(out, meta string, extra ...string) []string {
-	args := []string{"--lock", f.lock, "--arch", "x86_64", "--key", f.key, "--mtime", "1700000000",
+	args := []string{"--lock", f.lock, "--apk-arch", "x86_64", "--key", f.key, "--mtime", "1700000000",
 		"--account", "nonroot:65532:65532", "--out", out, "--meta", meta}
 	return append(append(args, extra...), f.apks...)
 }
@@ -287,7 +287,7 @@ func TestLayerVerbRejects(t *testing.T) {
 			return nil
 		}, wantErr: []string{"got 2 package files for x86_64, the lock has 3 (musl-1.2.5-r0.apk hello-2.12-r1.apk hello-doc-2.12-r1.apk)"}},
 		{name: "unknown arch", prepare: func(t *testing.T, f *lockFixture) []string {
-			return []string{"--arch", "s390x"}
+			return []string{"--apk-arch", "s390x"}
 		}, wantErr: []string{"has no architecture s390x (it has x86_64, aarch64)"}},
 	}
 	for _, tc := range tests {

@@ -19,7 +19,8 @@ type verb struct {
 
 var verbs = map[string]verb{
 	"vercmp":     {vercmpMain, "compare two apk versions"},
-	"index":      {indexMain, "verify and list an APKINDEX, or merge image layouts into an OCI index"},
+	"apkindex":   {apkindexMain, "verify and list the packages of APKINDEX.tar.gz files"},
+	"index":      {indexMain, "merge single-platform image layouts into an OCI image index"},
 	"verify":     {verifyMain, "verify .apk files against a keyring"},
 	"resolve":    {resolveMain, "resolve packages against APKINDEX files"},
 	"lock":       {lockMain, "resolve, fetch and verify packages and write a lock file"},
@@ -57,7 +58,7 @@ func run(args []string) int {
 	}
 	v, ok := verbs[args[0]]
 	if !ok {
-		fmt.Fprintf(os.Stderr, "apkimage: unknown verb %q\n\n", args[0])
+		fmt.Fprintf(stderr, "apkimage: unknown verb %q\n\n", args[0])
 		usage()
 		return 2
 	}
@@ -65,11 +66,11 @@ func run(args []string) int {
 		var ee *exitError
 		if errors.As(err, &ee) {
 			if ee.err != nil {
-				fmt.Fprintf(os.Stderr, "apkimage %s: %v\n", args[0], ee.err)
+				fmt.Fprintf(stderr, "apkimage %s: %v\n", args[0], ee.err)
 			}
 			return ee.code
 		}
-		fmt.Fprintf(os.Stderr, "apkimage %s: %v\n", args[0], err)
+		fmt.Fprintf(stderr, "apkimage %s: %v\n", args[0], err)
 		return 1
 	}
 	return 0
@@ -78,7 +79,7 @@ func run(args []string) int {
 // parseFlags parses a verb's flags: --help ends the verb with status 0, any
 // other flag error (already printed by the flag package) with status 2.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	fs.SetOutput(os.Stderr)
+	fs.SetOutput(stderr)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return &exitError{code: 0}
@@ -89,14 +90,14 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: apkimage VERB [flags] [args]\n\nverbs:")
+	fmt.Fprintln(stderr, "usage: apkimage VERB [flags] [args]\n\nverbs:")
 	names := make([]string, 0, len(verbs))
 	for n := range verbs {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(os.Stderr, "  %-8s %s\n", n, verbs[n].summary)
+		fmt.Fprintf(stderr, "  %-8s %s\n", n, verbs[n].summary)
 	}
-	fmt.Fprintln(os.Stderr, "\n'apkimage VERB --help' shows a verb's flags.")
+	fmt.Fprintln(stderr, "\n'apkimage VERB --help' shows a verb's flags.")
 }

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"time"
 
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/paths"
 )
@@ -16,7 +15,7 @@ import (
 func pathsMain(args []string) error {
 	fs := flag.NewFlagSet("paths", flag.ContinueOnError)
 	spec := fs.String("spec", "", "`SPEC.json`: {\"directories\", \"files\", \"symlinks\", \"hardlinks\"}, each {\"/abs/path\": \"...\"}")
-	mtime := fs.Int64("mtime", 0, "every entry's mtime in `SECONDS` since the Unix epoch")
+	mtime := mtimeFlag(fs, "every entry's mtime")
 	out := fs.String("out", "", "output `TAR` (written atomically)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: apkimage paths --spec SPEC.json [--mtime SECONDS] --out OUT.tar\n\nWrites a tar of directories, empty files, symlinks and hard links, sorted, with\nfixed metadata. Directories and files take \"[MODE] [UID:GID]\" (defaults 0755\nand 0644, root); symlinks and hard links take their target.\n\nflags:")
@@ -28,8 +27,9 @@ func pathsMain(args []string) error {
 	if fs.NArg() > 0 || *spec == "" || *out == "" {
 		return imgUsageError(fs, "--spec and --out are required, and nothing else")
 	}
-	if *mtime < 0 {
-		return imgUsageError(fs, "--mtime %d is before the Unix epoch", *mtime)
+	when, err := mtimeValue(fs, *mtime)
+	if err != nil {
+		return err
 	}
 	raw, err := os.ReadFile(*spec)
 	if err != nil {
@@ -45,7 +45,7 @@ func pathsMain(args []string) error {
 	}
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
-	if err := paths.Write(tw, entries, time.Unix(*mtime, 0), nil); err != nil {
+	if err := paths.Write(tw, entries, when, nil); err != nil {
 		return fmt.Errorf("%s: %w", *spec, err)
 	}
 	if err := tw.Close(); err != nil {

@@ -18,19 +18,17 @@ type resolveFiles []string
 func (f *resolveFiles) String() string     { return strings.Join(*f, ",") }
 func (f *resolveFiles) Set(s string) error { *f = append(*f, s); return nil }
 
-// resolveMain implements "resolve --keyring DIR --index FILE... PKG...":
+// resolveMain implements "resolve --keyring DIR --apkindex FILE... PKG...":
 // it verifies each APKINDEX.tar.gz, resolves the packages against them
 // (repositories in the order given, each named by its file path) and
 // prints name-version per line in install order.
 func resolveMain(args []string) error {
 	fs := flag.NewFlagSet("resolve", flag.ContinueOnError)
-	fs.SetOutput(os.Stderr)
-	dir := fs.String("keyring", "", "directory of trusted *.rsa.pub keys")
-	var keys, indexes resolveFiles
-	fs.Var(&keys, "key", "trusted public key file (repeatable; instead of --keyring)")
-	fs.Var(&indexes, "index", "APKINDEX.tar.gz to resolve against (repeatable, in priority order)")
+	kf := addKeyringFlags(fs)
+	var indexes resolveFiles
+	fs.Var(&indexes, "apkindex", "`APKINDEX.tar.gz` to resolve against (repeatable, in priority order)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: apkimage resolve (--keyring DIR | --key FILE...) --index FILE [--index FILE...] PKG...")
+		fmt.Fprintln(fs.Output(), "usage: apkimage resolve (--keyring DIR | --key FILE...) --apkindex FILE [--apkindex FILE...] PKG...\n\nPrints name-version of the packages apk would install for PKG..., in install\norder.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -40,19 +38,11 @@ func resolveMain(args []string) error {
 	world := fs.Args()
 	switch {
 	case len(indexes) == 0:
-		return &exitError{2, errors.New("no --index given: pass at least one APKINDEX.tar.gz")}
+		return &exitError{2, errors.New("no --apkindex given: pass at least one APKINDEX.tar.gz")}
 	case len(world) == 0:
 		return &exitError{2, errors.New("no packages given: name the packages to resolve after the flags")}
-	case (*dir == "") == (len(keys) == 0):
-		return &exitError{2, errors.New("give either --keyring DIR or one or more --key FILE")}
 	}
-	var kr *keyring.Keyring
-	var err error
-	if *dir != "" {
-		kr, err = keyring.LoadDir(*dir)
-	} else {
-		kr, err = keyring.FromFiles(keys)
-	}
+	kr, err := kf.load()
 	if err != nil {
 		return err
 	}

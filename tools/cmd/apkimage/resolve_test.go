@@ -50,15 +50,15 @@ func TestResolveVerb(t *testing.T) {
 		code int
 		out  string
 	}{
-		{"install order", []string{"resolve", "--keyring", keys, "--index", main, "--index", second, "hello", "busybox"}, 0,
+		{"install order", []string{"resolve", "--keyring", keys, "--apkindex", main, "--apkindex", second, "hello", "busybox"}, 0,
 			"busybox-1.36.1-r0\nmusl-1.2.5-r0\nhello-1.0-r0\n"},
-		{"--key instead of --keyring", []string{"resolve", "--key", filepath.Join(keys, "test.rsa.pub"), "--index", second, "musl"}, 0,
+		{"--key instead of --keyring", []string{"resolve", "--key", filepath.Join(keys, "test.rsa.pub"), "--apkindex", second, "musl"}, 0,
 			"musl-1.2.5-r0\n"},
-		{"unsatisfiable", []string{"resolve", "--keyring", keys, "--index", main, "hello"}, 1, ""},
-		{"untrusted index", []string{"resolve", "--keyring", keys, "--index", untrusted, "musl"}, 1, ""},
+		{"unsatisfiable", []string{"resolve", "--keyring", keys, "--apkindex", main, "hello"}, 1, ""},
+		{"untrusted index", []string{"resolve", "--keyring", keys, "--apkindex", untrusted, "musl"}, 1, ""},
 		{"no index", []string{"resolve", "--keyring", keys, "musl"}, 2, ""},
-		{"no packages", []string{"resolve", "--keyring", keys, "--index", main}, 2, ""},
-		{"no keys", []string{"resolve", "--index", main, "musl"}, 2, ""},
+		{"no packages", []string{"resolve", "--keyring", keys, "--apkindex", main}, 2, ""},
+		{"no keys", []string{"resolve", "--apkindex", main, "musl"}, 2, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -19,8 +19,8 @@ type sbomMeta struct {
 	Packages  []sbom.Package    `json:"packages"`
 }
 
-const sbomUsage = `usage: apkimage sbom --meta META.json --name NAME [--layout DIR] [--created SECONDS] --out SBOM.spdx.json
-       apkimage sbom --index LAYOUT --name NAME [--created SECONDS] --out SBOM.spdx.json
+const sbomUsage = `usage: apkimage sbom --meta META.json --name NAME [--layout DIR] [--mtime SECONDS] --out SBOM.spdx.json
+       apkimage sbom --index LAYOUT --name NAME [--mtime SECONDS] --out SBOM.spdx.json
 
 Writes an SPDX 2.3 JSON document. With --meta: the packages of META.json,
 the OS of its os_release, and with --layout the image's digest and its
@@ -36,7 +36,7 @@ func sbomMain(args []string) error {
 	layout := fs.String("layout", "", "the image's OCI layout `DIR` (for its digest and layers)")
 	index := fs.String("index", "", "an image index's OCI layout `DIR` (instead of --meta)")
 	name := fs.String("name", "", "image `NAME` for the document and its root package")
-	created := fs.Int64("created", 0, "creation time in `SECONDS` since the Unix epoch")
+	mtime := mtimeFlag(fs, "the document's created time")
 	out := fs.String("out", "", "output SPDX JSON `FILE` (written atomically)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), sbomUsage)
@@ -51,10 +51,11 @@ func sbomMain(args []string) error {
 	if (*meta == "") == (*index == "") || *name == "" || *out == "" {
 		return imgUsageError(fs, "--name, --out and one of --meta or --index are required")
 	}
-	if *created < 0 {
-		return imgUsageError(fs, "--created %d is before the Unix epoch", *created)
+	when, err := mtimeValue(fs, *mtime)
+	if err != nil {
+		return err
 	}
-	when := time.Unix(*created, 0).UTC()
+	when = when.UTC()
 	var buf bytes.Buffer
 	if *index != "" {
 		x, err := indexDoc(*index, *name, when)

@@ -158,7 +158,7 @@ func TestIndexListVerb(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			out, err := verbOutput(t, indexListMain, tc.args...)
+			out, err := verbOutput(t, apkindexMain, tc.args...)
 			if out != tc.out {
 				t.Errorf("output:\n%s\nwant:\n%s", out, tc.out)
 			}
@@ -170,7 +170,7 @@ func TestIndexListVerb(t *testing.T) {
 			}
 		})
 	}
-	if code := run([]string{"index", "--keyring", fx.keys, fx.badIndex}); code != 1 {
+	if code := run([]string{"apkindex", "--keyring", fx.keys, fx.badIndex}); code != 1 {
 		t.Errorf("untrusted index: exit %d, want 1", code)
 	}
 }
