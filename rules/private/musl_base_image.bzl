@@ -3,6 +3,7 @@
 load(":arch.bzl", "platform_for_apk_arch")
 load(":providers.bzl", "ApkPackagesInfo", "MuslImageInfo")
 load(":stamp.bzl", "STAMP_ATTRS", "stamp_args")
+load(":target_arch.bzl", "TargetApkArchInfo")
 load(":toolchain.bzl", "TOOLS_TOOLCHAIN_TYPE", "musl_tools")
 
 _DOC = """Builds a single-platform OCI image layout from apk packages.
@@ -25,9 +26,22 @@ Three actions, none with network access:
    digest, its layers, the OS of `/etc/os-release`, and the packages
    (image CONTAINS layers, the apk layer CONTAINS the packages).
 
-The image's platform comes from the packages' architecture (or from `base`),
-so use `packages = "@<repo>//:packages"` and build it under an `oci_index`
-or with `--platforms=@musl_dynamic//platforms:linux_<x>`.
+The image's platform comes from the packages' architecture (or from a
+`musl_base_image` base, else from the target platform), so use
+`packages = "@<repo>//:packages"` and build it under an `oci_index` or with
+`--platforms=@musl_dynamic//platforms:linux_<x>`.
+
+`base` may be any single-platform OCI image layout, not only a
+`musl_base_image`: rules_oci's `oci_image`, an image pulled with
+`crane pull --format=oci` or `skopeo copy ... oci:DIR`, a checked-in
+layout directory. Its layers are kept byte for byte, its config and history
+come first, its platform must be the target platform's. What a
+`musl_base_image` base adds (`MuslImageInfo`) is the exact apk database,
+lock and SBOM of its packages; from any other base, `packages` on top read
+the apk database in the base's layers (`/lib/apk/db/installed` of the
+newest layer holding one; none means the base has no apk packages and the
+database lists only the new ones), and the SBOM lists that database's
+packages.
 
 Outputs: the layout directory `<name>` (default), output groups `layer`,
 `sbom`, `config`, `digest`; provider `MuslImageInfo`.
@@ -39,8 +53,8 @@ _ATTRS = dict({
         providers = [ApkPackagesInfo],
     ),
     "base": attr.label(
-        doc = "Another `musl_base_image` to build on: its layers, config (env, user, ...) and architecture are inherited.",
-        providers = [MuslImageInfo],
+        doc = "The image to build on: another `musl_base_image`, or any target or directory whose one output is a single-platform OCI image layout (index.json listing one image manifest, or an index of one), such as rules_oci's `oci_image` or a pulled image. Its layers (byte for byte), config (env, user, ...) and history come first; its platform must be the target platform's (a multi-platform index is refused: pick one platform). See above for the apk database of a base that is not a `musl_base_image`.",
+        allow_files = True,
     ),
     "tars": attr.label_list(
         doc = "Tar files appended as layers, in order, after the apk layer: each entry a file or a target whose default output is one tar, such as rules_pkg's `pkg_tar` or a genrule. Plain, gzip (`extension = \"tar.gz\"`, `.tgz`) and bzip2 tars are accepted, recognised by their content, not their name; each becomes its uncompressed tar, gzipped reproducibly. xz and zstd are refused. Entries are taken as they are: owners, modes and mtimes come from the tar (`pkg_tar` fixes them).",
@@ -100,13 +114,18 @@ _ATTRS = dict({
     "annotations": attr.string_dict(
         doc = "Annotations of the image manifest. Added automatically: `org.opencontainers.image.created` (see `stamp`), and with `base` `org.opencontainers.image.base.name` (its label) and `.base.digest`; these override them.",
     ),
+    "_target_arch": attr.label(
+        doc = "The target platform's apk architecture, for a base that is not a musl_base_image and no packages.",
+        default = Label("//rules:target_apk_arch"),
+        providers = [TargetApkArchInfo],
+    ),
     "mtime": attr.int(
         doc = "Seconds since the epoch used for every file's mtime in the apk layer and for the config's `created`; a fixed value keeps the image reproducible.",
         default = 0,
     ),
 }, **STAMP_ATTRS)
 
-def _layer_action(ctx, pkgs, base_layer):
+def _layer_action(ctx, pkgs, base_layer, base_layout):
     if ctx.attr.max_layers > 1:
         layer = ctx.actions.declare_directory(ctx.label.name + "/layers")
     else:
@@ -124,6 +143,11 @@ def _layer_action(ctx, pkgs, base_layer):
         # apk add on the base: the new database lists the base's packages too.
         args.add("--base-layer", base_layer)
         inputs.append(base_layer)
+    elif base_layout:
+        # A base without an apk layer of ours: its database, if any, is
+        # found in its layers.
+        args.add("--base-layout", base_layout.path)
+        inputs.append(base_layout)
     if not ctx.attr.busybox_links:
         args.add("--no-busybox-links")
     if ctx.attr.max_layers > 1:
@@ -189,7 +213,7 @@ def _platform_string(row):
     """`os/arch[/variant]`, as `apkimage image --platform` takes it."""
     return "/".join([row.os, row.architecture] + ([row.variant] if row.variant else []))
 
-def _image_action(ctx, row, base, layer, meta, tars):
+def _image_action(ctx, row, base_layout, layer, meta, tars):
     layout = ctx.actions.declare_directory(ctx.label.name + "/layout")
     config = ctx.actions.declare_file(ctx.label.name + "/config.json")
     digest = ctx.actions.declare_file(ctx.label.name + "/digest")
@@ -198,10 +222,10 @@ def _image_action(ctx, row, base, layer, meta, tars):
     args.add("image")
     args.add("--out", layout.path)
     args.add("--platform", _platform_string(row))
-    if base:
-        args.add("--base", base.layout.path)
+    if base_layout:
+        args.add("--base", base_layout.path)
         args.add("--base-name", str(ctx.attr.base.label))
-        inputs.append(base.layout)
+        inputs.append(base_layout)
     if layer and layer.is_directory:
         args.add("--layer-dir", layer.path)
         inputs.append(layer)
@@ -248,11 +272,36 @@ def _image_action(ctx, row, base, layer, meta, tars):
     )
     return layout, config, digest
 
+def _base_layout(ctx, base):
+    """Returns the base's layout directory: MuslImageInfo's, or the target's one output."""
+    if base:
+        return base.layout
+    files = ctx.attr.base[DefaultInfo].files.to_list()
+    if len(files) != 1:
+        fail("base: {} gives {} files ({}); want one OCI image layout directory (a musl_base_image, rules_oci's oci_image, a pulled image)".format(
+            ctx.attr.base.label,
+            len(files),
+            ", ".join([f.short_path for f in files]) or "none",
+        ))
+    return files[0]
+
+def _image_arch(ctx, pkgs, base):
+    """Returns the image's apk architecture: the packages', a musl_base_image base's, or the target platform's."""
+    if pkgs:
+        return pkgs.arch
+    if base:
+        return base.arch
+    arch = ctx.attr._target_arch[TargetApkArchInfo].arch
+    if not arch:
+        fail("base {} is not a musl_base_image and there are no packages, so the image's platform is the target platform's, which is none of the supported ones: build it under an oci_index or with --platforms=@musl_dynamic//platforms:linux_<x>".format(ctx.attr.base.label))
+    return arch
+
 def _musl_base_image_impl(ctx):
     tars = _tar_files(ctx)
     pkgs = ctx.attr.packages[ApkPackagesInfo] if ctx.attr.packages else None
-    base = ctx.attr.base[MuslImageInfo] if ctx.attr.base else None
-    if not pkgs and not base:
+    base = ctx.attr.base[MuslImageInfo] if ctx.attr.base and MuslImageInfo in ctx.attr.base else None
+    base_layout = _base_layout(ctx, base) if ctx.attr.base else None
+    if not pkgs and not base_layout:
         fail("give packages, base or both")
     if pkgs and base and pkgs.arch != base.arch:
         fail("packages are for {} but base {} is for {}".format(pkgs.arch, ctx.attr.base.label, base.arch))
@@ -260,7 +309,7 @@ def _musl_base_image_impl(ctx):
         fail("max_layers must be at least 1")
     if ctx.attr.accounts and not pkgs:
         fail("accounts need packages: they are written into the apk layer")
-    arch = pkgs.arch if pkgs else base.arch
+    arch = _image_arch(ctx, pkgs, base)
     row = platform_for_apk_arch(arch)
     if not row:
         fail("unsupported apk architecture {}".format(arch))
@@ -269,8 +318,9 @@ def _musl_base_image_impl(ctx):
     meta = None
     sbom = base.sbom if base else None
     if pkgs:
-        layer, meta = _layer_action(ctx, pkgs, base.apk_layer if base else None)
-    layout, config, digest = _image_action(ctx, row, base, layer, meta, tars)
+        base_layer = base.apk_layer if base else None
+        layer, meta = _layer_action(ctx, pkgs, base_layer, None if base_layer else base_layout)
+    layout, config, digest = _image_action(ctx, row, base_layout, layer, meta, tars)
     if pkgs:
         sbom = _sbom_action(ctx, meta, layout)
 
@@ -290,7 +340,7 @@ def _musl_base_image_impl(ctx):
             layer = layer,
             apk_layer = layer or (base.apk_layer if base else None),
             sbom = sbom,
-            lock = pkgs.lock if pkgs else base.lock,
+            lock = pkgs.lock if pkgs else (base.lock if base else None),
             arch = arch,
             os = row.os,
             architecture = row.architecture,

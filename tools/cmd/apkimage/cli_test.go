@@ -29,7 +29,7 @@ func TestVerbHelp(t *testing.T) {
 		"verify":     {"keyring", "key"},
 		"resolve":    {"keyring", "key", "apkindex"},
 		"lock":       {"config", "out", "timeout", "attempts", "check"},
-		"layer":      {"lock", "apk-arch", "keyring", "key", "mtime", "account", "max-layers", "no-busybox-links", "out", "meta", "base-layer"},
+		"layer":      {"lock", "apk-arch", "keyring", "key", "mtime", "account", "max-layers", "no-busybox-links", "out", "meta", "base-layer", "base-layout"},
 		"image":      {"out", "platform", "base", "base-name", "user", "workdir", "mtime", "config-out", "digest-out", "stop-signal", "accounts", "layer-meta", "no-default-env", "layer", "layer-dir", "tar", "env", "label", "annotation", "entrypoint", "cmd", "volume", "expose", "stamp-status", "stamp-key"},
 		"sbom":       {"meta", "layout", "index", "name", "mtime", "out"},
 		"provenance": {"lock", "lock-name", "target", "version", "layout", "predicate", "statement"},

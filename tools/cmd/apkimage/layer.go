@@ -24,7 +24,8 @@ import (
 
 const layerUsage = `usage: apkimage layer --lock LOCK.json --apk-arch ARCH (--key FILE ... | --keyring DIR)
                       [--mtime SECONDS] [--account NAME:UID:GID[:HOME[:SHELL]] ...]
-                      [--base-layer BASE_LAYER.tar.gz] [--no-busybox-links] [--max-layers N]
+                      [--base-layer BASE_LAYER.tar.gz | --base-layout DIR]
+                      [--no-busybox-links] [--max-layers N]
                       --out LAYER.tar.gz --meta META.json APK...
 
 Checks each APK against the lock (the lock's packages for the apk architecture, in order:
@@ -32,7 +33,9 @@ size, sha256, Q1, name, version, arch), verifies it in full, and writes one
 reproducible layer of the merged root plus its metadata. With --base-layer
 (the newest apk layer of the image this one is stacked on) the installed
 database, world, scripts and triggers list the base's packages and the
-new ones, as apk add on the base would.
+new ones, as apk add on the base would. --base-layout takes the base as
+any single-platform OCI layout instead and reads the database from its
+newest layer holding /lib/apk/db/installed (none: a fresh database).
 
 flags:`
 
@@ -88,6 +91,7 @@ func layerMain(args []string) error {
 	out := fs.String("out", "", "layer `LAYER.tar.gz` to write")
 	meta := fs.String("meta", "", "layer metadata `META.json` to write")
 	baseLayer := fs.String("base-layer", "", "the newest apk `LAYER.tar.gz` of the image this layer is stacked on")
+	baseLayout := fs.String("base-layout", "", "the image this layer is stacked on, as an OCI layout `DIR` of any writer (instead of --base-layer)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), layerUsage)
 		fs.PrintDefaults()
@@ -100,6 +104,8 @@ func layerMain(args []string) error {
 		return &exitError{2, errors.New("--lock, --apk-arch, --out and --meta are required")}
 	case (kf.dir == "") == (len(kf.keys) == 0):
 		return &exitError{2, errors.New("give either --keyring DIR or one or more --key FILE")}
+	case *baseLayer != "" && *baseLayout != "":
+		return &exitError{2, errors.New("give --base-layer or --base-layout, not both")}
 	}
 	when, err := mtimeValue(fs, *mtime)
 	if err != nil {
@@ -152,6 +158,11 @@ func layerMain(args []string) error {
 	}
 	if *baseLayer != "" {
 		if opt.Base, err = readBaseLayer(*baseLayer); err != nil {
+			return err
+		}
+	}
+	if *baseLayout != "" {
+		if opt.Base, err = readBaseLayout(*baseLayout); err != nil {
 			return err
 		}
 	}

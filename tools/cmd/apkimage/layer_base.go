@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	pathpkg "path"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/klauspost/compress/gzip"
 
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/image"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/layer"
 )
 
@@ -34,45 +36,92 @@ func readBaseLayer(path string) (*layer.Base, error) {
 		sort.Strings(layers)
 		path = layers[len(layers)-1]
 	}
-	f, err := os.Open(path)
+	files, _, err := apkDBFiles(path, true)
 	if err != nil {
 		return fail(err)
-	}
-	defer f.Close()
-	z, err := gzip.NewReader(f)
-	if err != nil {
-		return fail(err)
-	}
-	files := map[string][]byte{}
-	tr := tar.NewReader(z)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fail(err)
-		}
-		switch h.Name {
-		case "lib/apk/db/installed", "lib/apk/db/scripts.tar", "lib/apk/db/triggers", "etc/apk/world", "etc/apk/repositories":
-			b, err := io.ReadAll(io.LimitReader(tr, maxBaseFile+1))
-			if err != nil {
-				return fail(fmt.Errorf("/%s: %w", h.Name, err))
-			}
-			if len(b) > maxBaseFile {
-				return fail(fmt.Errorf("/%s is larger than %d bytes", h.Name, maxBaseFile))
-			}
-			files[h.Name] = b
-		}
 	}
 	if files["lib/apk/db/installed"] == nil {
 		return fail(fmt.Errorf("no /lib/apk/db/installed in it"))
 	}
+	return baseOf(files), nil
+}
+
+// readBaseLayout reads the apk database of a base given as any
+// single-platform OCI layout (rules_oci's oci_image, a pulled image): from
+// the newest layer holding /lib/apk/db/installed, as apk would find it in
+// the base's root. A base without one (or whose database a later layer
+// deletes) has no apk packages: nil, and the new database lists only the
+// new packages.
+func readBaseLayout(dir string) (*layer.Base, error) {
+	layers, err := image.LayerFiles(dir)
+	if err != nil {
+		return nil, fmt.Errorf("base image: %w", err)
+	}
+	for i := len(layers) - 1; i >= 0; i-- {
+		files, deleted, err := apkDBFiles(layers[i].Path, layers[i].Gzipped)
+		if err != nil {
+			return nil, fmt.Errorf("base image %s, layer %d of %d: %w", dir, i+1, len(layers), err)
+		}
+		if files["lib/apk/db/installed"] != nil {
+			return baseOf(files), nil
+		}
+		if deleted {
+			return nil, nil
+		}
+	}
+	return nil, nil
+}
+
+// apkDBFiles reads the apk database files of one layer tar. deleted
+// reports a whiteout of the database or a directory above it.
+func apkDBFiles(path string, gzipped bool) (files map[string][]byte, deleted bool, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, false, err
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if gzipped {
+		z, err := gzip.NewReader(f)
+		if err != nil {
+			return nil, false, err
+		}
+		r = z
+	}
+	files = map[string][]byte{}
+	tr := tar.NewReader(r)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return files, deleted, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		// Other writers spell names "./lib/..." or "/lib/...".
+		name := strings.TrimPrefix(pathpkg.Clean("/"+h.Name), "/")
+		switch name {
+		case "lib/apk/db/installed", "lib/apk/db/scripts.tar", "lib/apk/db/triggers", "etc/apk/world", "etc/apk/repositories":
+			b, err := io.ReadAll(io.LimitReader(tr, maxBaseFile+1))
+			if err != nil {
+				return nil, false, fmt.Errorf("/%s: %w", name, err)
+			}
+			if len(b) > maxBaseFile {
+				return nil, false, fmt.Errorf("/%s is larger than %d bytes", name, maxBaseFile)
+			}
+			files[name] = b
+		case "lib/apk/db/.wh.installed", "lib/apk/.wh.db", "lib/.wh.apk", ".wh.lib", "lib/apk/db/.wh..wh..opq":
+			deleted = true
+		}
+	}
+}
+
+func baseOf(files map[string][]byte) *layer.Base {
 	return &layer.Base{
 		Installed:    files["lib/apk/db/installed"],
 		World:        strings.Fields(string(files["etc/apk/world"])),
 		Repositories: strings.Fields(string(files["etc/apk/repositories"])),
 		Scripts:      files["lib/apk/db/scripts.tar"],
 		Triggers:     files["lib/apk/db/triggers"],
-	}, nil
+	}
 }

@@ -103,3 +103,71 @@ func ltTarFile(t *testing.T, gz []byte, name string) string {
 		}
 	}
 }
+
+// TestLayerVerbStackedOnLayout: --base-layout finds the database in the
+// newest layer holding it, whatever lies above it ("./"-prefixed names of
+// another writer); a base whose database a later layer whites out, or that
+// never had one, gives a fresh database of the new packages only.
+func TestLayerVerbStackedOnLayout(t *testing.T) {
+	f := newLockFixture(t)
+	tmp := t.TempDir()
+	apkLayer := baseLayerFile(t, tmp)
+	motd := writeTarFile(t, tmp, "motd.tar", "./etc/motd")
+	whiteout := writeTarFile(t, tmp, "wh.tar", "./lib/apk/db/.wh.installed")
+	for _, tc := range []struct {
+		name   string
+		layers []string
+		want   string
+	}{
+		{"database below another layer", []string{"--layer", apkLayer, "--tar", motd}, "tools-1-r0 musl-1.2.5-r0 hello-2.12-r1 hello-doc-2.12-r1"},
+		{"database whited out", []string{"--layer", apkLayer, "--tar", whiteout}, "musl-1.2.5-r0 hello-2.12-r1 hello-doc-2.12-r1"},
+		{"no database", []string{"--tar", motd}, "musl-1.2.5-r0 hello-2.12-r1 hello-doc-2.12-r1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			base := filepath.Join(dir, "base")
+			imgRun(t, 0, append([]string{"image", "--out", base, "--platform", "linux/amd64"}, tc.layers...)...)
+			out, meta := filepath.Join(dir, "layer.tar.gz"), filepath.Join(dir, "meta.json")
+			if err := layerMain(f.layerArgs(out, meta, "--base-layout", base)); err != nil {
+				t.Fatalf("layer: %v", err)
+			}
+			var m layerMeta
+			b, _ := os.ReadFile(meta)
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range m.Packages {
+				got = append(got, p.Name+"-"+p.Version)
+			}
+			if strings.Join(got, " ") != tc.want {
+				t.Errorf("META.json packages %v, want %s", got, tc.want)
+			}
+			gz, _ := os.ReadFile(out)
+			if db := ltTarFile(t, gz, "lib/apk/db/installed"); strings.Count(db, "\nP:") != len(got) {
+				t.Errorf("installed database lists %d packages, want %d:\n%s", strings.Count(db, "\nP:"), len(got), db)
+			}
+		})
+	}
+	err := layerMain(f.layerArgs(filepath.Join(tmp, "x.tar.gz"), filepath.Join(tmp, "x.json"), "--base-layout", filepath.Join(tmp, "nope")))
+	if err == nil || !strings.Contains(err.Error(), "base image: layout "+filepath.Join(tmp, "nope")) {
+		t.Errorf("missing base layout: %v", err)
+	}
+}
+
+// writeTarFile writes a tar of one empty file named name.
+func writeTarFile(t *testing.T, dir, file, name string) string {
+	var b bytes.Buffer
+	tw := tar.NewWriter(&b)
+	if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Mode: 0o644}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, file)
+	if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

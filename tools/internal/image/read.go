@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
@@ -18,8 +19,11 @@ type single struct {
 	config   configFile
 }
 
-// readSingle reads a layout whose index.json lists exactly one image
-// manifest, checking the manifest's and config's digests.
+// readSingle reads a single-platform image layout, checking the manifest's
+// and config's digests. Both shapes other tools write are accepted:
+// index.json listing the image manifest (this rule set, rules_oci's
+// oci_image) or listing an image index of exactly one image manifest
+// (crane pull --format=oci, skopeo copy oci:).
 func readSingle(dir string) (*single, error) {
 	b, err := os.ReadFile(filepath.Join(dir, "index.json"))
 	if err != nil {
@@ -29,12 +33,26 @@ func readSingle(dir string) (*single, error) {
 	if err := json.Unmarshal(b, &idx); err != nil {
 		return nil, fmt.Errorf("layout %s: parsing index.json: %w", dir, err)
 	}
+	where := "index.json"
+	if len(idx.Manifests) == 1 && idx.Manifests[0].MediaType.IsIndex() {
+		d := idx.Manifests[0]
+		ib, err := readBlob(dir, d)
+		if err != nil {
+			return nil, fmt.Errorf("layout %s: index %s: %w", dir, d.Digest, err)
+		}
+		idx = v1.IndexManifest{}
+		if err := json.Unmarshal(ib, &idx); err != nil {
+			return nil, fmt.Errorf("layout %s: parsing index %s: %w", dir, d.Digest, err)
+		}
+		where = "index.json's image index " + d.Digest.String()
+	}
 	if n := len(idx.Manifests); n != 1 {
-		return nil, fmt.Errorf("layout %s: index.json lists %d manifests, want exactly one (a single-platform image layout)", dir, n)
+		return nil, fmt.Errorf("layout %s: %s lists %d manifests (%s), want exactly one: pass a single-platform image layout, e.g. pull one platform (crane pull --platform OS/ARCH --format=oci) or use one oci_image, not an index",
+			dir, where, n, platformList(idx.Manifests))
 	}
 	s := &single{dir: dir, desc: idx.Manifests[0]}
 	if !s.desc.MediaType.IsImage() {
-		return nil, fmt.Errorf("layout %s: index.json's entry is %q, not an image manifest; pass a single-platform image layout", dir, s.desc.MediaType)
+		return nil, fmt.Errorf("layout %s: %s lists a %q, not an image manifest; pass a single-platform image layout", dir, where, s.desc.MediaType)
 	}
 	mb, err := readBlob(dir, s.desc)
 	if err != nil {
@@ -54,6 +72,21 @@ func readSingle(dir string) (*single, error) {
 		return nil, fmt.Errorf("layout %s: manifest has %d layers but config has %d diff_ids; the image is damaged", dir, n, m)
 	}
 	return s, nil
+}
+
+// platformList names the descriptors' platforms for a message.
+func platformList(ds []v1.Descriptor) string {
+	if len(ds) == 0 {
+		return "none"
+	}
+	names := make([]string, len(ds))
+	for i, d := range ds {
+		names[i] = "no platform"
+		if d.Platform != nil {
+			names[i] = platformString(*d.Platform)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // platform is the image's platform as its config states it.
