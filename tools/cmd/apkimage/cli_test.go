@@ -28,7 +28,7 @@ func TestVerbHelp(t *testing.T) {
 		"index":      {"out", "digest-out", "mtime", "annotation", "stamp-status", "stamp-key"},
 		"verify":     {"keyring", "key"},
 		"resolve":    {"keyring", "key", "apkindex"},
-		"lock":       {"config", "out", "timeout", "attempts", "check"},
+		"lock":       {"config", "out", "timeout", "attempts", "check", "relock-command"},
 		"layer":      {"lock", "apk-arch", "keyring", "key", "mtime", "account", "max-layers", "no-busybox-links", "out", "meta", "base-layer", "base-layout"},
 		"image":      {"out", "platform", "base", "base-name", "user", "workdir", "mtime", "config-out", "digest-out", "stop-signal", "accounts", "layer-meta", "no-default-env", "layer", "layer-dir", "tar", "env", "label", "annotation", "entrypoint", "cmd", "volume", "expose", "stamp-status", "stamp-key"},
 		"sbom":       {"meta", "layout", "index", "name", "mtime", "out"},
