@@ -56,15 +56,7 @@ func TestLayerVerbStacked(t *testing.T) {
 	if err := layerMain(f.layerArgs(out, meta, "--base-layer", baseLayerFile(t, outDir))); err != nil {
 		t.Fatalf("layer: %v", err)
 	}
-	var m layerMeta
-	b, _ := os.ReadFile(meta)
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, p := range m.Packages {
-		got = append(got, p.Name+"-"+p.Version)
-	}
+	got := metaPackages(t, meta)
 	if strings.Join(got, " ") != "tools-1-r0 musl-1.2.5-r0 hello-2.12-r1 hello-doc-2.12-r1" {
 		t.Errorf("META.json packages %v", got)
 	}
@@ -131,15 +123,7 @@ func TestLayerVerbStackedOnLayout(t *testing.T) {
 			if err := layerMain(f.layerArgs(out, meta, "--base-layout", base)); err != nil {
 				t.Fatalf("layer: %v", err)
 			}
-			var m layerMeta
-			b, _ := os.ReadFile(meta)
-			if err := json.Unmarshal(b, &m); err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, p := range m.Packages {
-				got = append(got, p.Name+"-"+p.Version)
-			}
+			got := metaPackages(t, meta)
 			if strings.Join(got, " ") != tc.want {
 				t.Errorf("META.json packages %v, want %s", got, tc.want)
 			}
@@ -170,4 +154,22 @@ func writeTarFile(t *testing.T, dir, file, name string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// metaPackages lists META.json's packages as name-version.
+func metaPackages(t *testing.T, meta string) []string {
+	t.Helper()
+	var m layerMeta
+	b, err := os.ReadFile(meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range m.Packages {
+		got = append(got, p.Name+"-"+p.Version)
+	}
+	return got
 }
