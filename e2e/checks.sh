@@ -1,14 +1,13 @@
 # shellcheck shell=bash
-# Checks shared by e2e/clients.sh and e2e/repro.sh. Each fails (returns
-# non-zero, with FAIL: and what differs) on any difference.
-
-fail() { echo "FAIL: $*" >&2; return 1; }
+# Checks shared by the e2e scripts that use real clients (clients.sh,
+# repro.sh, features.sh, sign.sh, ...). Each ends the script with fail
+# (e2e/lib.sh: FAIL: and what differs) on any difference.
 
 # layout_digest DIR: the one descriptor's digest in DIR/index.json.
 layout_digest() {
   local n
   n=$(jq '.manifests | length' "$1/index.json")
-  [ "$n" = 1 ] || fail "$1/index.json lists $n manifests, want 1" || return 1
+  [ "$n" = 1 ] || fail "$1/index.json lists $n manifests, want 1"
   jq -r '.manifests[0].digest' "$1/index.json"
 }
 
@@ -62,26 +61,11 @@ umoci_unpack() {
   umoci unpack "${rootless[@]}" --image "$1:$2" "$3" >/dev/null
 }
 
-# listing ROOTFS: one line per entry in e2e/check's format:
-# "  <type><mode> uid:gid size path[/] [-> target] mtime=N".
-listing() {
-  (cd "$1" && find . -mindepth 1 -printf '%y %m %U:%G %s %P %l %T@\n') | awk '{
-    t = $1; m = $2; while (length(m) < 4) m = "0" m
-    size = (t == "f") ? $4 : 0
-    path = $5; if (t == "d") path = path "/"
-    mt = $NF; sub(/\..*/, "", mt)
-    if (t == "l") { tc = "l"; extra = " -> " $6 } else { tc = (t == "f") ? "-" : t; extra = "" }
-    printf "  %s%s %s %s %s%s mtime=%s\n", tc, m, $3, size, path, extra, mt
-  }' | sort -k4
-}
-
-# check_against_listing ROOTFS EXPECTED P: what an unpacker wrote must be
-# exactly the expected layer listing (one layer: the base images).
+# check_against_listing ROOTFS EXPECTED: what an unpacker wrote must be
+# exactly the expected listing of a one-layer image (the base images):
+# e2e/check --tree lists ROOTFS in the listing's own format.
 check_against_listing() {
-  local want=$W/want-$3.txt got=$W/got-$3.txt
-  grep '^  ' "$2" | sort -k4 > "$want"
-  listing "$1" > "$got"
-  diff -u "$want" "$got" >&2 || fail "$3: the unpacked root differs from $2 (- expected, + unpacked)"
+  e2e_check --tree "$1" --listing "$2" >/dev/null || fail "the unpacked $1 differs from $2 (- expected, + unpacked)"
 }
 
 # check_runtime_env BUNDLE_CONFIG LAYOUT P: umoci's runtime config carries
@@ -109,7 +93,7 @@ elf_kind() {
 # an ELF for the platform.
 check_loader() {
   local f=$1/lib/ld-musl-${PLATFORM_LOADER[$2]}.so.1 got
-  [ -f "$f" ] && [ -x "$f" ] || fail "$2: no executable loader at /lib/ld-musl-${PLATFORM_LOADER[$2]}.so.1" || return 1
+  { [ -f "$f" ] && [ -x "$f" ]; } || fail "$2: no executable loader at /lib/ld-musl-${PLATFORM_LOADER[$2]}.so.1"
   got=$(elf_kind "$f")
   [ "$got" = "${PLATFORM_ELF[$2]}" ] || fail "$2: the loader is $got, want ${PLATFORM_ELF[$2]}"
 }
@@ -119,74 +103,43 @@ check_loader() {
 check_hello_interp() {
   local interp want=/lib/ld-musl-${PLATFORM_LOADER[$2]}.so.1
   interp=$(LC_ALL=C readelf -l "$1/hello" | sed -n 's/.*Requesting program interpreter: \(.*\)]$/\1/p')
-  [ "$interp" = "$want" ] || fail "$2: /hello's ELF interpreter is '$interp', want $want" || return 1
-  [ "$(elf_kind "$1/hello")" = "${PLATFORM_ELF[$2]}" ] || fail "$2: /hello is $(elf_kind "$1/hello"), want ${PLATFORM_ELF[$2]}" || return 1
+  [ "$interp" = "$want" ] || fail "$2: /hello's ELF interpreter is '$interp', want $want"
+  [ "$(elf_kind "$1/hello")" = "${PLATFORM_ELF[$2]}" ] || fail "$2: /hello is $(elf_kind "$1/hello"), want ${PLATFORM_ELF[$2]}"
   check_loader "$1" "$2" || return 1
   echo "  $2: /hello -> $interp ($(elf_kind "$1/hello"))"
 }
 
-# check_blob DIR DESCRIPTOR_JSON WHAT: the blob is there with the size and
-# digest the descriptor gives.
-check_blob() {
-  local d size f
-  d=$(jq -r .digest <<<"$2") size=$(jq -r .size <<<"$2")
-  f=$(blob "$1" "$d")
-  [ -f "$f" ] || fail "$3: blob $d missing in $1" || return 1
-  [ "$(stat -c %s "$f")" = "$size" ] || fail "$3: blob $d is $(stat -c %s "$f") bytes, its descriptor says $size" || return 1
-  [ "$(sha256_of "$f")" = "$d" ] || fail "$3: blob $d does not hash to its name"
-}
-
-# check_oci_base DIR DIGEST OS ARCH VARIANT: DIR is what rules_oci takes as
-# an oci_image `base` (written from its documented contract; rules_oci itself
-# cannot be fetched here): an OCI image layout (oci-layout 1.0.0) whose
-# index.json lists exactly one OCI image manifest; the manifest, config and
-# layers are in blobs/ with their digests and sizes; OCI media types; the
-# config names os/architecture/variant, which rules_oci reads as the
-# platform; one diff_id per layer.
-check_oci_base() {
-  local dir=$1 digest=$2 os=$3 arch=$4 variant=$5 what="$1" desc m c
-  jq -e '.imageLayoutVersion == "1.0.0"' "$dir/oci-layout" >/dev/null || fail "$what: oci-layout is not version 1.0.0" || return 1
-  jq -e '.schemaVersion == 2 and (.manifests | length) == 1' "$dir/index.json" >/dev/null ||
-    fail "$what: index.json must list exactly one manifest (schemaVersion 2)" || return 1
-  desc=$(jq -c '.manifests[0]' "$dir/index.json")
-  jq -e '.mediaType == "application/vnd.oci.image.manifest.v1+json"' <<<"$desc" >/dev/null ||
-    fail "$what: index.json lists $(jq -r .mediaType <<<"$desc"), want an OCI image manifest" || return 1
-  [ "$(jq -r .digest <<<"$desc")" = "$digest" ] || fail "$what: manifest $(jq -r .digest <<<"$desc"), the index lists $digest for $os/$arch/$variant" || return 1
-  check_blob "$dir" "$desc" "$what manifest" || return 1
-  m=$(blob "$dir" "$digest")
-  jq -e '.schemaVersion == 2 and .mediaType == "application/vnd.oci.image.manifest.v1+json"
-    and .config.mediaType == "application/vnd.oci.image.config.v1+json"
-    and (.layers | length) > 0
-    and all(.layers[]; .mediaType | test("^application/vnd\\.oci\\.image\\.layer\\.v1\\.tar(\\+gzip|\\+zstd)?$"))' "$m" >/dev/null ||
-    fail "$what: the manifest's media types are not OCI ones: $(jq -c '[.mediaType, .config.mediaType, [.layers[].mediaType]]' "$m")" || return 1
-  check_blob "$dir" "$(jq -c .config "$m")" "$what config" || return 1
-  while read -r l; do check_blob "$dir" "$l" "$what layer" || return 1; done < <(jq -c '.layers[]' "$m")
-  c=$(blob "$dir" "$(jq -r .config.digest "$m")")
-  jq -e --arg os "$os" --arg arch "$arch" --arg v "$variant" --argjson n "$(jq '.layers | length' "$m")" \
-    '.os == $os and .architecture == $arch and (.variant // "") == $v
-     and .rootfs.type == "layers" and (.rootfs.diff_ids | length) == $n' "$c" >/dev/null ||
-    fail "$what: config says $(jq -c '[.os, .architecture, .variant, .rootfs.type, (.rootfs.diff_ids | length)]' "$c"), want $os/$arch/$variant with one diff_id per layer"
-}
-
 # check_platform_layouts TARGET INDEX_LAYOUT: every single-platform layout
-# (the OciImage outputs, found with aquery) passes check_oci_base and is the
-# image the index lists for its platform; one per platform of the index.
+# (the OciImage outputs, found with aquery) is what rules_oci takes as an
+# oci_image `base` (its documented contract; rules_oci itself cannot be
+# fetched here): an OCI layout (1.0.0) of one OCI image manifest, which
+# `crane push` takes as it is and `crane validate` accepts (every blob's
+# digest and size, every diff_id), whose config names the platform the index
+# lists it under; one per platform of the index. Needs $REGISTRY and $W.
 check_platform_layouts() {
-  local exec aq n=0 dir cfg os arch variant digest
+  local exec aq n=0 dir digest ref want got
   exec=$($BAZEL info execution_root 2>/dev/null)
   aq=$($BAZEL aquery "mnemonic(\"OciImage\", deps($1))" --output=jsonproto 2>/dev/null |
     jq -r '.actions[].arguments | . as $a | $a[($a | index("--out")) + 1]')
   for dir in $aq; do
     dir=$exec/$dir
-    cfg=$(blob "$dir" "$(jq -r .config.digest "$(blob "$dir" "$(layout_digest "$dir")")")")
-    os=$(jq -r .os "$cfg") arch=$(jq -r .architecture "$cfg") variant=$(jq -r '.variant // ""' "$cfg")
-    digest=$(index_platforms "$2" | awk -v o="$os" -v a="$arch" -v v="$variant" '$2 == o && $3 == a && ($4 == v || (v == "" && NF == 3)) {print $1}')
-    [ -n "$digest" ] || fail "$dir ($os/$arch/$variant) is not in the index $2" || return 1
-    check_oci_base "$dir" "$digest" "$os" "$arch" "$variant" || return 1
+    jq -e '.imageLayoutVersion == "1.0.0"' "$dir/oci-layout" >/dev/null || fail "$dir: oci-layout is not version 1.0.0"
+    digest=$(layout_digest "$dir") || exit 1
+    want=$(index_platforms "$2" | awk -F'\t' -v d="$digest" '$1 == d {print $2 "/" $3 "/" $4}')
+    [ -n "$want" ] || fail "$dir: its image $digest is not in the index $2"
+    ref=$(crane push "$dir" "$REGISTRY/bases:$n" 2>"$W/crane-push.log") || { cat "$W/crane-push.log" >&2; fail "crane push $dir"; }
+    [ "$ref" = "$REGISTRY/bases@$digest" ] || fail "crane push $dir printed '$ref', want $REGISTRY/bases@$digest"
+    crane validate --remote "$ref" >"$W/validate.log" 2>&1 || { cat "$W/validate.log" >&2; fail "crane validate --remote $ref ($dir)"; }
+    crane manifest "$ref" | jq -e '.mediaType == "application/vnd.oci.image.manifest.v1+json"
+      and .config.mediaType == "application/vnd.oci.image.config.v1+json"
+      and all(.layers[]; .mediaType == "application/vnd.oci.image.layer.v1.tar+gzip")' >/dev/null ||
+      fail "$dir: the manifest's media types are not OCI ones: $(crane manifest "$ref" | jq -c '[.mediaType, .config.mediaType, [.layers[].mediaType]]')"
+    got=$(crane config "$ref" | jq -r '[.os, .architecture, (.variant // "")] | join("/")')
+    [ "$got" = "$want" ] || fail "$dir: its config says $got, the index lists it as $want"
     n=$((n + 1))
   done
-  [ "$n" = "$(index_platforms "$2" | wc -l)" ] || fail "found $n single-platform layouts for $1, the index has $(index_platforms "$2" | wc -l)" || return 1
-  echo "  $n single-platform layouts are valid rules_oci bases and match the index"
+  [ "$n" = "$(index_platforms "$2" | wc -l)" ] || fail "found $n single-platform layouts for $1, the index has $(index_platforms "$2" | wc -l)"
+  echo "  $n single-platform layouts: crane push and crane validate accept each, and the index lists it for its platform"
 }
 
 # check_syft LAYOUT P: syft finds exactly the packages of the lock for P's
@@ -196,10 +149,10 @@ check_syft() {
   local out=$W/syft-$2.json want got lock
   syft scan "oci-dir:$1" -o json -q > "$out"
   jq -e '.distro.id == "alpine" and .distro.versionID == "3.21.0"' "$out" >/dev/null ||
-    fail "$2: syft saw the distro $(jq -c '.distro | [.id, .versionID]' "$out"), want alpine 3.21.0" || return 1
+    fail "$2: syft saw the distro $(jq -c '.distro | [.id, .versionID]' "$out"), want alpine 3.21.0"
   got=$(jq -r --arg p "$2" '.artifacts[] | [$p, .type, .name, .version, .purl] | join(" ")' "$out" | sort)
   want=$(grep "^$2 " e2e/expected/syft.txt | sort)
-  [ "$got" = "$want" ] || { diff -u <(echo "$want") <(echo "$got") >&2; fail "$2: syft's packages differ from e2e/expected/syft.txt (- expected, + syft)"; return 1; }
+  [ "$got" = "$want" ] || { diff -u <(echo "$want") <(echo "$got") >&2; fail "$2: syft's packages differ from e2e/expected/syft.txt (- expected, + syft)"; }
   lock=$(jq -r --arg a "${PLATFORM_APKARCH[$2]}" '.architectures[$a].packages[] | .name + " " + .version' e2e/bundled.lock.json | sort)
   [ "$(awk '{print $3, $4}' <<<"$got")" = "$lock" ] || fail "$2: syft's packages are not the lock's: $(awk '{print $3, $4}' <<<"$got" | tr '\n' ' ')vs $(tr '\n' ' ' <<<"$lock")"
 }
@@ -209,9 +162,9 @@ check_syft() {
 same_blobs() {
   local a b
   a=$(cd "$1/blobs" && find . -type f | sort) b=$(cd "$2/blobs" && find . -type f | sort)
-  [ "$a" = "$b" ] || { diff <(echo "$a") <(echo "$b") >&2; fail "$3: the blob sets differ"; return 1; }
+  [ "$a" = "$b" ] || { diff <(echo "$a") <(echo "$b") >&2; fail "$3: the blob sets differ"; }
   while read -r f; do
-    cmp -s "$1/blobs/$f" "$2/blobs/$f" || fail "$3: blob $f differs" || return 1
+    cmp -s "$1/blobs/$f" "$2/blobs/$f" || fail "$3: blob $f differs"
   done <<<"$a"
 }
 
@@ -223,30 +176,30 @@ same_blobs() {
 push_and_pull() {
   local l=$1 want=$2 repo=$REGISTRY/musl-dynamic out ref got d os arch variant
   out=$($BAZEL run //e2e:push -- --repository "$repo:bazel" --tag bazel-2 2>"$W/push.log") ||
-    { cat "$W/push.log" >&2; fail "bazel run //e2e:push failed"; return 1; }
-  [ "$(tail -1 <<<"$out")" = "$repo@$want" ] || fail "bazel run //e2e:push printed '$out', want $repo@$want" || return 1
+    { cat "$W/push.log" >&2; fail "bazel run //e2e:push failed"; }
+  [ "$(tail -1 <<<"$out")" = "$repo@$want" ] || fail "bazel run //e2e:push printed '$out', want $repo@$want"
   echo "  bazel run //e2e:push -> $repo:bazel, :bazel-2"
   skopeo copy -q --all --preserve-digests --dest-tls-verify=false "oci:$l" "docker://$repo/skopeo:latest"
   echo "  skopeo copy --all -> $repo/skopeo:latest"
   for ref in "$repo:bazel" "$repo:bazel-2" "$repo/skopeo:latest"; do
     got=$(crane digest "$ref")
-    [ "$got" = "$want" ] || fail "crane digest $ref = $got, want $want" || return 1
-    crane validate --remote "$ref" >"$W/validate.log" 2>&1 || { cat "$W/validate.log" >&2; fail "crane validate --remote $ref"; return 1; }
+    [ "$got" = "$want" ] || fail "crane digest $ref = $got, want $want"
+    crane validate --remote "$ref" >"$W/validate.log" 2>&1 || { cat "$W/validate.log" >&2; fail "crane validate --remote $ref"; }
     skopeo inspect --raw --tls-verify=false "docker://$ref" > "$W/raw"
-    [ "$(sha256_of "$W/raw")" = "$want" ] || fail "skopeo inspect --raw $ref: the served index is not the layout's bytes" || return 1
+    [ "$(sha256_of "$W/raw")" = "$want" ] || fail "skopeo inspect --raw $ref: the served index is not the layout's bytes"
     echo "  $ref: crane digest $got, crane validate ok, skopeo raw bytes ok"
   done
   while read -r d os arch variant; do
     crane manifest "$repo@$d" > "$W/raw"
-    [ "$(sha256_of "$W/raw")" = "$d" ] || fail "crane manifest $repo@$d does not hash to $d" || return 1
+    [ "$(sha256_of "$W/raw")" = "$d" ] || fail "crane manifest $repo@$d does not hash to $d"
     got=$(crane config "$repo@$d" | jq -r '[.os, .architecture, (.variant // "")] | join("/")')
-    [ "$got" = "$os/$arch/$variant" ] || fail "$repo@$d: config platform $got, the index says $os/$arch/$variant" || return 1
+    [ "$got" = "$os/$arch/$variant" ] || fail "$repo@$d: config platform $got, the index says $os/$arch/$variant"
   done < <(index_platforms "$l")
   crane pull --format oci "$repo:bazel" "$W/crane-pulled"
-  [ "$(layout_digest "$W/crane-pulled")" = "$want" ] || fail "crane pull: index.json lists $(layout_digest "$W/crane-pulled"), want $want" || return 1
+  [ "$(layout_digest "$W/crane-pulled")" = "$want" ] || fail "crane pull: index.json lists $(layout_digest "$W/crane-pulled"), want $want"
   same_blobs "$l" "$W/crane-pulled" "crane pull $repo:bazel" || return 1
   skopeo copy -q --all --src-tls-verify=false "docker://$repo/skopeo:latest" "oci:$W/skopeo-pulled:latest"
-  [ "$(layout_digest "$W/skopeo-pulled")" = "$want" ] || fail "skopeo pull: index.json lists $(layout_digest "$W/skopeo-pulled"), want $want" || return 1
+  [ "$(layout_digest "$W/skopeo-pulled")" = "$want" ] || fail "skopeo pull: index.json lists $(layout_digest "$W/skopeo-pulled"), want $want"
   same_blobs "$l" "$W/skopeo-pulled" "skopeo copy $repo/skopeo:latest" || return 1
   echo "  pulled back with crane and skopeo: the same $(find "$l/blobs" -type f | wc -l) blobs, byte for byte"
 }

@@ -9,20 +9,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source e2e/lib.sh
-source e2e/servers.sh
 source e2e/checks.sh
 
 W=$E2E_WORK/clients
 rm -rf "$W" && mkdir -p "$W"
 start_mirror
-servers_trap
-on_exit stop_mirror
 # shellcheck disable=SC2016 # expanded when it runs, at exit
 on_exit 'if [ "$EXIT_RC" = 0 ]; then rm -rf "$W"; else echo "clients: work files kept in $W" >&2; fi'
 
-for t in skopeo umoci crane syft docker-registry jq readelf; do
-  command -v "$t" >/dev/null || { echo "FAIL: $t is missing; run tools/setup.sh" >&2; exit 1; }
-done
+need skopeo umoci crane syft docker-registry jq readelf
 log "clients: skopeo $(skopeo --version | awk '{print $3}'), umoci $(umoci --version | awk '{print $3}'), crane $(crane version), syft $(go version -m "$(command -v syft)" | awk '$1 == "mod" {print $3}'), docker-registry $(docker-registry --version | awk '{print $3}')"
 
 $BAZEL build //e2e:musl_dynamic //examples/c_hello
@@ -34,6 +29,8 @@ log "the index digest must be the recorded one (e2e/expected/INDEX_DIGEST)"
 check_index_digest "$L"
 INDEX=$(layout_digest "$L")
 
+start_registry "$W/registry"
+
 log "rules_oci's contract for a base, on every per-platform layout"
 check_platform_layouts //e2e:musl_dynamic "$L"
 
@@ -43,14 +40,14 @@ while read -r digest os arch variant; do
   p=$os-$arch${variant:+-$variant}
   copy_platform "$L" "$p" "$digest" "$W/oci/$p" "$os" "$arch" "$variant"
   umoci_unpack "$W/oci/$p" "$p" "$W/umoci/$p"
-  check_against_listing "$W/umoci/$p/rootfs" "e2e/expected/musl_dynamic/$p.txt" "$p"
+  check_against_listing "$W/umoci/$p/rootfs" "e2e/expected/musl_dynamic/$p.txt"
   check_runtime_env "$W/umoci/$p/config.json" "$W/oci/$p" "$p"
   check_loader "$W/umoci/$p/rootfs" "$p"
   check_syft "$W/oci/$p" "$p"
   echo "  $p: skopeo copy, umoci unpack, listing, env, loader, syft ok"
   n=$((n + 1))
 done < <(index_platforms "$L")
-[ "$n" = 8 ] || { echo "FAIL: the index lists $n platforms, want 8" >&2; exit 1; }
+[ "$n" = 8 ] || fail "the index lists $n platforms, want 8"
 
 log "/hello's ELF interpreter is the image's loader (c_hello, every platform)"
 while read -r digest os arch variant; do
@@ -61,6 +58,5 @@ while read -r digest os arch variant; do
 done < <(index_platforms "$HELLO")
 
 log "pushing to docker-registry on 127.0.0.1 and pulling back"
-start_registry "$W/registry"
 push_and_pull "$L" "$INDEX"
 echo "clients: all checks passed"

@@ -20,16 +20,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source e2e/lib.sh
-source e2e/servers.sh
 source e2e/checks.sh
 
 ROOT=$PWD
 W=${CONSUMER_WORK:-${TMPDIR:-/tmp}/musl-dynamic-consumer-$(printf %s "$ROOT" | sha256sum | cut -c 1-8)}
 VERSION=0.0.0-e2e
 
-for t in skopeo umoci crane docker-registry jq python3; do
-  command -v "$t" >/dev/null || { echo "FAIL: $t is missing; run tools/setup.sh" >&2; exit 1; }
-done
+need skopeo umoci crane docker-registry jq python3
 
 cbazel() { local ob=$1; shift; (cd "$W/ws" && "$BAZEL" --output_base="$W/$ob" "$@"); }
 for ob in ob-release ob-source; do
@@ -39,8 +36,6 @@ rm -rf "$W/release" "$W/ws" "$W/oci" "$W/umoci" "$W/registry"
 mkdir -p "$W"
 
 start_mirror
-servers_trap
-on_exit stop_mirror
 on_exit "cbazel ob-release shutdown >/dev/null 2>&1; cbazel ob-source shutdown >/dev/null 2>&1"
 
 log "consumer: building the release $VERSION"

@@ -22,5 +22,5 @@ log "/hello inside each of the eight images"
 run_hellos "$bin/examples/c_hello/c_hello" >&2
 
 log "the index: $(grep -o 'sha256:[0-9a-f]*' "$bin/e2e/musl_dynamic/index.json" | head -1)"
-go run ./e2e/check --layout "$bin/e2e/musl_dynamic" --expected e2e/expected/musl_dynamic >&2
+e2e_check --layout "$bin/e2e/musl_dynamic" --expected e2e/expected/musl_dynamic >&2
 echo "bazel-bin/e2e/musl_dynamic"

@@ -11,24 +11,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source e2e/lib.sh
-source e2e/servers.sh
 source e2e/checks.sh
 
 
 W=$E2E_WORK/features
 rm -rf "$W" && mkdir -p "$W"
 start_mirror
-servers_trap
-on_exit stop_mirror
 
 $BAZEL build //examples/service //examples/service:service_app
 bin=$($BAZEL info bazel-bin 2>/dev/null)
 L=$bin/examples/service/service
-check="$W/check"
-go build -o "$check" ./e2e/check
 
 log "service: listings against e2e/expected/service"
-"$check" --layout "$L" --expected e2e/expected/service
+e2e_check --layout "$L" --expected e2e/expected/service
 
 # line FILE TEXT: FILE has TEXT as one whole line.
 line() { grep -qxF -- "$2" "$1" || fail "$1 lacks the line: $2"; }

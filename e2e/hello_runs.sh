@@ -17,22 +17,19 @@ run_hellos() {
   for p in "${PLATFORMS[@]}"; do
     root="$E2E_WORK/rootfs/$p"
     rm -rf "$root" && mkdir -p "$root"
-    go run ./e2e/check --layout "$layout" --unpack "$p" --into "$root"
+    e2e_check --layout "$layout" --unpack "$p" --into "$root"
     want="hello from musl-dynamic (${PLATFORM_APKARCH[$p]})"
     if [ "$p" = linux-amd64 ]; then
       how="chroot"
-      got=$(chroot "$root" /hello) || { echo "FAIL: $p: chroot $root /hello failed" >&2; return 1; }
+      got=$(chroot "$root" /hello) || fail "$p: chroot $root /hello failed"
     else
       how="${PLATFORM_QEMU[$p]}${PLATFORM_QEMU_CPU[$p]:+ -cpu ${PLATFORM_QEMU_CPU[$p]}}"
       # shellcheck disable=SC2086 # the emulator and its -cpu flag
-      got=$($how -L "$root" "$root/hello") || { echo "FAIL: $p: $how -L $root $root/hello failed" >&2; return 1; }
+      got=$($how -L "$root" "$root/hello") || fail "$p: $how -L $root $root/hello failed"
     fi
-    if [ "$got" != "$want" ]; then
-      echo "FAIL: $p: /hello printed '$got', want '$want'" >&2
-      return 1
-    fi
+    [ "$got" = "$want" ] || fail "$p: /hello printed '$got', want '$want'"
     echo "  $p: $got ($how)"
     ran=$((ran + 1))
   done
-  [ "$ran" = "${#PLATFORMS[@]}" ] || { echo "FAIL: $ran of ${#PLATFORMS[@]} platforms ran /hello" >&2; return 1; }
+  [ "$ran" = "${#PLATFORMS[@]}" ] || fail "$ran of ${#PLATFORMS[@]} platforms ran /hello"
 }

@@ -32,13 +32,8 @@ PKG=alpine-baselayout-data
 PKGFILE=$(jq -r --arg n "$PKG" '.architectures.x86_64.packages[] | select(.name == $n) | "\(.name)-\(.version).apk"' e2e/bundled.lock.json)
 
 hbazel() { (cd "$W/ws" && "$BAZEL" --output_base="$OB" "$@"); }
-cleanup() {
-  hbazel shutdown >/dev/null 2>&1 || true
-  stop_mirror
-}
-
 start_mirror
-trap cleanup EXIT
+on_exit 'hbazel shutdown >/dev/null 2>&1'
 
 # lock_for NAME PRIMARY MIRROR [SHA256]: a lock for x86_64 holding only $PKG,
 # its repository at PRIMARY and, unless MIRROR is empty, that mirror.
@@ -112,7 +107,8 @@ lock_for retried "$MIRROR/fault/flaky2" ""
 lock_for edited_sha256 "$MIRROR" "" "$(printf forged | sha256sum | cut -d' ' -f1)"
 
 failed=0 passed=0
-fail() { echo "FAIL: $*" >&2; failed=$((failed + 1)); }
+# bad: one case failed; the others still run, and the script fails at the end.
+bad() { echo "FAIL: $*" >&2; failed=$((failed + 1)); }
 ok() { echo "  ok: $*"; passed=$((passed + 1)); }
 
 # fetch NAME: query the repository (which fetches it), bounded in time.
@@ -124,7 +120,7 @@ expect_success() {
   if out=$(fetch "$1"); then
     ok "@$1: $2"
   else
-    fail "@$1: $2 did not happen:"$'\n'"$out"
+    bad "@$1: $2 did not happen:"$'\n'"$out"
   fi
 }
 
@@ -134,17 +130,17 @@ expect_failure() {
   local name=$1 out
   shift
   if out=$(fetch "$name"); then
-    fail "@$name: the fetch succeeded"
+    bad "@$name: the fetch succeeded"
     return
   fi
   for part in "$@"; do
     if ! grep -qF -- "$part" <<<"$out"; then
-      fail "@$name: the error lacks '$part':"$'\n'"$out"
+      bad "@$name: the error lacks '$part':"$'\n'"$out"
       return
     fi
   done
   if [ -e "$OB/external/@$name.marker" ] || [ -e "$OB/external/$name/x86_64/$PKGFILE" ]; then
-    fail "@$name: a failed fetch left the repository behind"
+    bad "@$name: a failed fetch left the repository behind"
     return
   fi
   ok "@$name failed: $(grep -m 1 '^ERROR: no such package' <<<"$out" | cut -c 1-160)..."

@@ -14,7 +14,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source e2e/lib.sh
-source e2e/servers.sh
 source e2e/checks.sh
 source e2e/remote_lib.sh
 
@@ -24,8 +23,6 @@ BUILD_TIMEOUT=${BUILD_TIMEOUT:-3600} # seconds for the remote build, fetches inc
 W=$(mktemp -d /tmp/musl-dynamic-remote.XXXXXX)
 OB=$W/base
 start_mirror
-servers_trap
-on_exit stop_mirror
 # shellcheck disable=SC2016 # expanded when it runs, at exit
 on_exit 'if [ "$EXIT_RC" = 0 ]; then rm -rf "$W"; else rm -rf "$W/worker/cas" "$W/worker/work" "$OB"; echo "remote: logs kept in $W" >&2; fi'
 

@@ -2,7 +2,7 @@
 # The remote-execution server of e2e/remote.sh: Bazel's own REAPI worker
 # (Debian's bazel-bootstrap-source, compiled once and cached), in a network
 # namespace of its own that can reach nothing, behind socat on 127.0.0.1.
-# Needs servers.sh (on_exit, free_port, SERVER_TIMEOUT) and root (ip netns).
+# Needs e2e/lib.sh (on_exit, free_port, SERVER_TIMEOUT) and root (ip netns).
 
 A_SERVER_JAR=/usr/share/bazel/A-server.jar
 WORKER_SRC=/usr/src/bazel-bootstrap/src/tools/remote/src/main/java/com/google/devtools/build/remote/worker
@@ -15,8 +15,8 @@ worker_classes() {
   key=$(dpkg-query -W -f='${Package}=${Version};' bazel-bootstrap bazel-bootstrap-source 2>/dev/null | tr ';' '\n' | sha256sum | cut -c1-16)
   dir=$E2E_CACHE/remote-worker/$key
   if [ ! -f "$dir/.done" ]; then
-    [ -d "$WORKER_SRC" ] && [ -f "$A_SERVER_JAR" ] ||
-      fail "Bazel's remote worker sources ($WORKER_SRC) or $A_SERVER_JAR are missing: run tools/setup.sh" || return 1
+    { [ -d "$WORKER_SRC" ] && [ -f "$A_SERVER_JAR" ]; } ||
+      fail "Bazel's remote worker sources ($WORKER_SRC) or $A_SERVER_JAR are missing: run tools/setup.sh"
     log "compiling Bazel's remote worker into ${dir/#$HOME/\~}"
     mkdir -p "$E2E_CACHE/remote-worker"
     tmp=$(mktemp -d "$E2E_CACHE/remote-worker/.tmp.XXXXXX")
@@ -24,7 +24,7 @@ worker_classes() {
       "$WORKER_SRC"/*.java "$WORKER_SRC"/http/*.java >"$tmp.log" 2>&1; then
       cat "$tmp.log" >&2
       rm -rf "$tmp" "$tmp.log"
-      fail "javac could not compile Bazel's remote worker from $WORKER_SRC" || return 1
+      fail "javac could not compile Bazel's remote worker from $WORKER_SRC"
     fi
     touch "$tmp/.done"
     rm -rf "$dir" "$tmp.log"
@@ -63,7 +63,7 @@ start_remote_executor() {
   done < <(hidden_paths "$@")
   port=$(free_port) || return 1
 
-  ip netns add "$ns" || fail "ip netns add $ns failed: the remote-execution test needs root and network namespaces" || return 1
+  ip netns add "$ns" || fail "ip netns add $ns failed: the remote-execution test needs root and network namespaces"
   on_exit "ip netns delete $ns"
   ip netns exec "$ns" ip link set lo up
   # unshare: a mount namespace of its own for the tmpfs mounts.
@@ -82,7 +82,7 @@ start_remote_executor() {
   done
   if [ -z "$up" ]; then
     cat "$dir/worker.log" >&2
-    fail "Bazel's remote worker did not listen on port $port in $ns within 30s (log above)" || return 1
+    fail "Bazel's remote worker did not listen on port $port in $ns within 30s (log above)"
   fi
   # Bazel, the mirror and the Go proxy stay outside: only this port leads in.
   timeout "$SERVER_TIMEOUT" socat "TCP-LISTEN:$port,bind=127.0.0.1,fork,reuseaddr" \
@@ -106,14 +106,14 @@ check_all_remote() {
   spawns=$(jq -s 'length' "$1")
   image=$(jq -s '[.[] | select(.mnemonic | test("^(ApkLayer|OciImage|OciIndex)$"))] | length' "$1")
   other=$(jq -r -s '.[] | select(.runner != "remote") | "  \(.mnemonic) ran on \(.runner // "?"): \(.progressMessage)"' "$1")
-  [ "$spawns" -gt 0 ] || fail "remote: the execution log $1 lists no spawn" || return 1
+  [ "$spawns" -gt 0 ] || fail "remote: the execution log $1 lists no spawn"
   [ -z "$other" ] || fail "remote: spawns that did not run on the remote executor:
 $other" || return 1
-  [ "$image" = 17 ] || fail "remote: the execution log has $image image actions, want 17 (8 ApkLayer, 8 OciImage, 1 OciIndex)" || return 1
+  [ "$image" = 17 ] || fail "remote: the execution log has $image image actions, want 17 (8 ApkLayer, 8 OciImage, 1 OciIndex)"
   kinds=$(sed -E 's/^INFO: [0-9]+ processes: //; s/\.$//; s/, /\n/g' <<<"$2" | awk '$2 != "internal" && $2 != "remote"')
-  [ -z "$kinds" ] || fail "remote: Bazel ran processes that were not remote: '$2'" || return 1
+  [ -z "$kinds" ] || fail "remote: Bazel ran processes that were not remote: '$2'"
   remote=$(grep -oE '[0-9]+ remote' <<<"$2" | cut -d' ' -f1)
-  [ "${remote:-0}" = "$spawns" ] || fail "remote: Bazel's summary '$2' counts ${remote:-0} remote processes, the execution log $spawns spawns" || return 1
+  [ "${remote:-0}" = "$spawns" ] || fail "remote: Bazel's summary '$2' counts ${remote:-0} remote processes, the execution log $spawns spawns"
   echo "  all $spawns spawns ran remotely ($image image actions; runners: $(jq -r -s '[.[].runner] | group_by(.) | map("\(.[0]) \(length)") | join(", ")' "$1"))"
 }
 
@@ -124,7 +124,7 @@ check_no_host_paths() {
   local out=$1 lines=${1%.json}.lines bad
   shift
   remote_bazel aquery "${FLAGS[@]}" --include_param_files "deps($TARGET)" --output=jsonproto >"$out" 2>"$out.err" ||
-    { cat "$out.err" >&2; fail "remote: bazel aquery failed"; return 1; }
+    { cat "$out.err" >&2; fail "remote: bazel aquery failed"; }
   jq -r '.actions[] | .mnemonic as $m | ((.arguments // [])[], ((.environmentVariables // [])[] | .key + "=" + .value),
     ((.paramFiles // [])[] | .arguments[])) | "\($m)\t\(.)"' "$out" >"$lines"
   bad=$(printf '%s\n' "$@" | awk -F'\t' '

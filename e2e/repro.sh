@@ -13,7 +13,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source e2e/lib.sh
-source e2e/servers.sh
 source e2e/checks.sh
 source e2e/repro_lib.sh
 
@@ -24,8 +23,6 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/musl-dynamic-repro.XXXXXX")
 # shellcheck disable=SC2034 # read by the on_exit command below
 BASES=("$W/A" "$W/B" "$W/C")
 start_mirror
-servers_trap
-on_exit stop_mirror
 # shellcheck disable=SC2016 # expanded when it runs, at exit
 on_exit 'for ob in "${BASES[@]}"; do bazel --output_base="$ob" shutdown 2>/dev/null || true; done
   if [ "$EXIT_RC" = 0 ]; then rm -rf "$W"; else echo "repro: work files kept in $W" >&2; fi'

@@ -21,7 +21,7 @@ check_go_run() {
   local sel='.actions[] | select(.mnemonic == $m) | .arguments | select(.[index($f) + 1] == $a)'
   mapfile -t layer_args < <(jq -r --arg m ApkLayer --arg f --apk-arch --arg a "$apkarch" "$sel | .[1:][]" <<<"$q")
   mapfile -t image_args < <(jq -r --arg m OciImage --arg f --platform --arg a "$os/$arch" "$sel | .[1:][]" <<<"$q")
-  ((${#layer_args[@]} && ${#image_args[@]})) || fail "repro G: aquery found no ApkLayer/OciImage action for $apkarch/$arch" || return 1
+  ((${#layer_args[@]} && ${#image_args[@]})) || fail "repro G: aquery found no ApkLayer/OciImage action for $apkarch/$arch"
   # Outputs go to $go instead (same base names); inputs stay Bazel's
   # (relative to the execroot).
   local -A bz=() i
@@ -37,14 +37,14 @@ check_go_run() {
     esac
   done
   (cd "$exec" && "$tool" "${layer_args[@]}" && "$tool" "${image_args[@]}")
-  cmp "$go/${bz[--out]##*/}" "${bz[--out]}" || fail "repro G: the layer differs from Bazel's ${bz[--out]}" || return 1
-  cmp "$go/${bz[--meta]##*/}" "${bz[--meta]}" || fail "repro G: the layer metadata differs from Bazel's" || return 1
-  cmp "$go/imageconfig-out" "${bz[image--config-out]}" || fail "repro G: the config differs from Bazel's" || return 1
-  cmp "$go/imagedigest-out" "${bz[image--digest-out]}" || fail "repro G: the manifest digest $(cat "$go/imagedigest-out") differs from Bazel's $(cat "${bz[image--digest-out]}")" || return 1
-  diff -r "$go/imageout" "${bz[image--out]}" >&2 || fail "repro G: the layout differs from Bazel's" || return 1
+  cmp "$go/${bz[--out]##*/}" "${bz[--out]}" || fail "repro G: the layer differs from Bazel's ${bz[--out]}"
+  cmp "$go/${bz[--meta]##*/}" "${bz[--meta]}" || fail "repro G: the layer metadata differs from Bazel's"
+  cmp "$go/imageconfig-out" "${bz[image--config-out]}" || fail "repro G: the config differs from Bazel's"
+  cmp "$go/imagedigest-out" "${bz[image--digest-out]}" || fail "repro G: the manifest digest $(cat "$go/imagedigest-out") differs from Bazel's $(cat "${bz[image--digest-out]}")"
+  diff -r "$go/imageout" "${bz[image--out]}" >&2 || fail "repro G: the layout differs from Bazel's"
   # And it is the image the index lists for the platform.
   index_platforms "${OUT[$name]}" | grep -q "^$(cat "$go/imagedigest-out")	$os	$arch	" ||
-    fail "repro G: manifest $(cat "$go/imagedigest-out") is not the index's $os/$arch image" || return 1
+    fail "repro G: manifest $(cat "$go/imagedigest-out") is not the index's $os/$arch image"
   echo "  $os/$arch: layer, metadata, config and manifest $(cat "$go/imagedigest-out") identical to Bazel's"
 }
 
@@ -58,9 +58,9 @@ check_cache_hits() {
   misses=$(jq -r -s --arg re "$IMAGE_MNEMONICS" '.[] | select((.mnemonic | test($re)) and (.remoteCacheHit | not)) | "\(.mnemonic) \(.progressMessage)"' "$1")
   summary=$(grep -E '^INFO: [0-9]+ processes' "$2" || true)
   shits=$(grep -oE '[0-9]+ remote cache hit' <<<"$summary" | cut -d' ' -f1)
-  [ "$image" = 17 ] || fail "repro C: the execution log has $image image actions, want 17 (8 ApkLayer, 8 OciImage, 1 OciIndex)" || return 1
+  [ "$image" = 17 ] || fail "repro C: the execution log has $image image actions, want 17 (8 ApkLayer, 8 OciImage, 1 OciIndex)"
   [ -z "$misses" ] || fail "repro C: image actions not taken from the remote cache:
 $misses" || return 1
-  [ "${shits:-0}" = "$hits" ] || fail "repro C: Bazel's summary says '${summary}', the execution log $hits hits" || return 1
+  [ "${shits:-0}" = "$hits" ] || fail "repro C: Bazel's summary says '${summary}', the execution log $hits hits"
   echo "  C: all $image image actions were remote cache hits; $hits of $spawns spawns from the cache ($summary)"
 }

@@ -15,20 +15,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source e2e/lib.sh
-source e2e/servers.sh
 source e2e/checks.sh
 
 W=$E2E_WORK/sign
 rm -rf "$W" && mkdir -p "$W"
 start_mirror
-servers_trap
-on_exit stop_mirror
 # shellcheck disable=SC2016 # expanded when the trap runs
 on_exit 'if [ "$EXIT_RC" = 0 ]; then rm -rf "$W"; else echo "sign: work files kept in $W" >&2; fi'
 
-for t in cosign crane skopeo jq docker-registry; do
-  command -v "$t" >/dev/null || { echo "FAIL: $t is missing; run tools/setup.sh" >&2; exit 1; }
-done
+need cosign crane skopeo jq docker-registry
 log "cosign $(cosign version --json 2>/dev/null | jq -r .gitVersion)"
 
 $BAZEL build //e2e:musl_dynamic //examples/c_hello //e2e:attest --output_groups=+provenance
@@ -59,7 +54,7 @@ grep -q "signing $REPO@$INDEX" "$W/sign.log" || { cat "$W/sign.log" >&2; fail "/
 verify() {
   local ref=$1 want=${2:-${1#*@}} got
   cosign verify --key "$W/cosign.pub" "${VERIFY_FLAGS[@]}" "$ref" >"$W/verify.json" 2>"$W/verify.log" ||
-    { cat "$W/verify.log" >&2; fail "cosign verify $ref"; return 1; }
+    { cat "$W/verify.log" >&2; fail "cosign verify $ref"; }
   got=$(jq -r '.[].critical.image["docker-manifest-digest"]' "$W/verify.json" | sort -u)
   [ "$got" = "$want" ] || fail "cosign verify $ref: signed payload names $got, want $want"
 }
@@ -67,7 +62,7 @@ verify() {
 must_fail() {
   local what=$1
   shift
-  if "$@" >"$W/neg.out" 2>"$W/neg.log"; then fail "$what: verification passed, it must fail"; return 1; fi
+  if "$@" >"$W/neg.out" 2>"$W/neg.log"; then fail "$what: verification passed, it must fail"; fi
   echo "  $what: rejected ($(grep -m1 -o 'Error: .*' "$W/neg.log" | cut -c1-90))"
 }
 
@@ -90,11 +85,11 @@ $BAZEL run //e2e:attest -- --repository "$REPO" --key "$W/cosign.key" "${COSIGN_
 # then write the predicate of the one attestation of TYPE, keys sorted.
 attested_predicate() {
   cosign verify-attestation --key "$W/cosign.pub" "${VERIFY_FLAGS[@]}" --type "$1" "$2" >"$W/att.json" 2>"$W/att.log" ||
-    { cat "$W/att.log" >&2; fail "cosign verify-attestation --type $1 $2"; return 1; }
-  [ "$(wc -l <"$W/att.json")" = 1 ] || fail "$2: $(wc -l <"$W/att.json") attestations of type $1, want 1" || return 1
+    { cat "$W/att.log" >&2; fail "cosign verify-attestation --type $1 $2"; }
+  [ "$(wc -l <"$W/att.json")" = 1 ] || fail "$2: $(wc -l <"$W/att.json") attestations of type $1, want 1"
   jq -r .payload "$W/att.json" | base64 -d > "$W/statement.json"
   jq -e --arg d "${2#*@}" '.subject | map(.digest.sha256) | index($d | sub("sha256:"; "")) != null' "$W/statement.json" >/dev/null ||
-    fail "$2: the $1 statement is about $(jq -c '[.subject[].digest.sha256]' "$W/statement.json"), not this digest" || return 1
+    fail "$2: the $1 statement is about $(jq -c '[.subject[].digest.sha256]' "$W/statement.json"), not this digest"
   jq -S .predicate "$W/statement.json" > "$3"
 }
 
