@@ -1,12 +1,10 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
-	"os"
 	"strings"
 	"time"
 
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/sbom"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/stamp"
 )
 
@@ -21,15 +19,9 @@ func defaultEnv(metaPath string) ([]string, error) {
 	if metaPath == "" {
 		return env, nil
 	}
-	b, err := os.ReadFile(metaPath)
+	m, err := sbom.ReadMeta(metaPath)
 	if err != nil {
-		return nil, fmt.Errorf("reading layer metadata: %w", err)
-	}
-	var m struct {
-		CABundle string `json:"ca_bundle"`
-	}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("parsing %s (expected the META.json of apkimage layer): %w", metaPath, err)
+		return nil, err
 	}
 	if m.CABundle != "" {
 		env = append(env, "SSL_CERT_FILE="+m.CABundle)

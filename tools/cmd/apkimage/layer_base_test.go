@@ -14,6 +14,7 @@ import (
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/gzipx"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/layer"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/pkginfo"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/sbom"
 )
 
 // baseLayerFile writes a base image's apk layer holding one package, tools,
@@ -159,7 +160,7 @@ func writeTarFile(t *testing.T, dir, file, name string) string {
 // metaPackages lists META.json's packages as name-version.
 func metaPackages(t *testing.T, meta string) []string {
 	t.Helper()
-	var m layerMeta
+	var m sbom.Meta
 	b, err := os.ReadFile(meta)
 	if err != nil {
 		t.Fatal(err)

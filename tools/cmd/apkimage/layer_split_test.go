@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/sbom"
 )
 
 func TestLayerVerbMaxLayers(t *testing.T) {
@@ -15,7 +17,7 @@ func TestLayerVerbMaxLayers(t *testing.T) {
 	if err := layerMain(f.layerArgs(out, meta, "--max-layers", "2")); err != nil {
 		t.Fatalf("layer: %v", err)
 	}
-	var m layerMeta
+	var m sbom.Meta
 	raw, _ := os.ReadFile(meta)
 	if err := json.Unmarshal(raw, &m); err != nil {
 		t.Fatal(err)

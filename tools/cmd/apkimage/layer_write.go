@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -11,43 +9,8 @@ import (
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/gzipx"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/layer"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/lock"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/sbom"
 )
-
-// layerMeta is META.json. Fields are declared in the alphabetical order of
-// their JSON names so the file has sorted keys. Digest, DiffID and Size
-// describe the (last) layer; with --max-layers, Layers lists every one.
-type layerMeta struct {
-	Arch      string            `json:"arch"`
-	CABundle  string            `json:"ca_bundle,omitempty"`
-	DiffID    string            `json:"diff_id"`
-	Digest    string            `json:"digest"`
-	Layers    []metaLayer       `json:"layers,omitempty"`
-	OSRelease map[string]string `json:"os_release,omitempty"`
-	Packages  []metaPackage     `json:"packages"`
-	Size      int64             `json:"size"`
-}
-
-// metaLayer is one layer of a split (--max-layers) install.
-type metaLayer struct {
-	DiffID  string   `json:"diff_id"`
-	Digest  string   `json:"digest"`
-	File    string   `json:"file"`
-	Origins []string `json:"origins"`
-	Size    int64    `json:"size"`
-}
-
-// metaPackage is one installed package, for the SBOM.
-type metaPackage struct {
-	Arch        string `json:"arch"`
-	Checksum    string `json:"checksum"`
-	Description string `json:"description"`
-	Layer       string `json:"layer,omitempty"` // digest of its layer, in a split install
-	License     string `json:"license"`
-	Name        string `json:"name"`
-	Origin      string `json:"origin"`
-	URL         string `json:"url"` // the project's home page (.PKGINFO url)
-	Version     string `json:"version"`
-}
 
 // writeLayer streams the merged root through deterministic gzip into
 // temporary files beside out, writes META.json the same way, and renames
@@ -65,14 +28,14 @@ func writeLayer(out, meta, arch string, pkgs []layer.Package, locked []lock.Pack
 			os.RemoveAll(tmp)
 		}
 	}()
-	var layers []metaLayer
+	var layers []sbom.MetaLayer
 	emit := func(i int, g layer.Group, writeTo func(io.Writer) error) error {
 		name := fmt.Sprintf("layer-%02d.tar.gz", i)
 		res, err := compressTo(filepath.Join(tmp, name), writeTo)
 		if err != nil {
 			return err
 		}
-		layers = append(layers, metaLayer{DiffID: res.DiffID.String(), Digest: res.Digest.String(), File: name,
+		layers = append(layers, sbom.MetaLayer{DiffID: res.DiffID.String(), Digest: res.Digest.String(), File: name,
 			Origins: append([]string{}, g.Origins...), Size: res.Size})
 		return nil
 	}
@@ -81,12 +44,12 @@ func writeLayer(out, meta, arch string, pkgs []layer.Package, locked []lock.Pack
 		return fmt.Errorf("layer for %s: %w", arch, err)
 	}
 	last := layers[len(layers)-1]
-	m := layerMeta{Arch: arch, DiffID: last.DiffID, Digest: last.Digest, Size: last.Size,
-		Packages: []metaPackage{}, CABundle: lres.CABundle, OSRelease: lres.OSRelease}
+	m := sbom.Meta{Arch: arch, DiffID: last.DiffID, Digest: last.Digest, Size: last.Size,
+		Packages: []sbom.Package{}, CABundle: lres.CABundle, OSRelease: lres.OSRelease}
 	// The base image's packages that stay come first: the SBOM lists
 	// every package of the image once.
 	for _, r := range lres.Base {
-		m.Packages = append(m.Packages, metaPackage{Arch: r.Arch, Checksum: r.Checksum,
+		m.Packages = append(m.Packages, sbom.Package{Arch: r.Arch, Checksum: r.Checksum,
 			Description: r.Description, License: r.License, Name: r.Name,
 			Origin: r.Origin, URL: r.URL, Version: r.Version})
 	}
@@ -100,7 +63,7 @@ func writeLayer(out, meta, arch string, pkgs []layer.Package, locked []lock.Pack
 		}
 	}
 	for i, p := range pkgs {
-		mp := metaPackage{Arch: p.Info.Arch, Checksum: locked[i].Checksum,
+		mp := sbom.Package{Arch: p.Info.Arch, Checksum: locked[i].Checksum,
 			Description: p.Info.Description, License: p.Info.License, Name: p.Info.Name,
 			Origin: p.Info.Origin, URL: p.Info.URL, Version: p.Info.Version}
 		if split {
@@ -108,16 +71,13 @@ func writeLayer(out, meta, arch string, pkgs []layer.Package, locked []lock.Pack
 		}
 		m.Packages = append(m.Packages, mp)
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(m); err != nil {
+	metaJSON, err := sbom.MarshalMeta(m)
+	if err != nil {
 		return fmt.Errorf("encoding %s: %w", meta, err)
 	}
 	// Inside an action a plain write will do: Bazel drops a failed
 	// action's outputs.
-	if err := os.WriteFile(meta, buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(meta, metaJSON, 0o644); err != nil {
 		return err
 	}
 	if split {

@@ -2,22 +2,13 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/image"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/sbom"
 )
-
-// sbomMeta is the part of the layer verb's META.json that the SBOM needs.
-type sbomMeta struct {
-	Digest    string            `json:"digest"`
-	OSRelease map[string]string `json:"os_release"`
-	Packages  []sbom.Package    `json:"packages"`
-}
 
 const sbomUsage = `usage: apkimage sbom --meta META.json --name NAME [--layout DIR] [--mtime SECONDS] --out SBOM.spdx.json
        apkimage sbom --index LAYOUT --name NAME [--mtime SECONDS] --out SBOM.spdx.json
@@ -67,13 +58,9 @@ func sbomMain(args []string) error {
 		}
 		return imgWriteFile(*out, buf.Bytes())
 	}
-	raw, err := os.ReadFile(*meta)
+	m, err := sbom.ReadMeta(*meta)
 	if err != nil {
-		return fmt.Errorf("reading layer metadata: %w", err)
-	}
-	var m sbomMeta
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return fmt.Errorf("parsing %s (expected the META.json of apkimage layer): %w", *meta, err)
+		return err
 	}
 	doc := sbom.Doc{Name: *name, Created: when, Packages: m.Packages}
 	if id := m.OSRelease["ID"]; id != "" {
