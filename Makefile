@@ -56,8 +56,9 @@ bazel-test:
 # remote cache; consumer.sh: a user's workspace on the served release, with
 # the release-binary and the from-source toolchain; sign.sh: cosign
 # sign/attest and verify against a registry; remote.sh: a build on Bazel's
-# own remote-execution worker. Each starts and stops its own servers on
-# 127.0.0.1.
+# own remote-execution worker; stack.sh: an image stacked on a base with
+# packages, seen by umoci, syft and the SPDX validator. Each starts and
+# stops its own servers on 127.0.0.1.
 e2e:
 	bash e2e/run.sh
 	bash e2e/consumer.sh
@@ -65,6 +66,7 @@ e2e:
 	bash e2e/repro.sh
 	bash e2e/examples.sh
 	bash e2e/features.sh
+	bash e2e/stack.sh
 	bash e2e/hostile.sh
 	bash e2e/sign.sh
 	bash e2e/remote.sh

@@ -94,7 +94,7 @@ done < <(index_platforms "$G")
 echo "  service_app: base.name //examples/service:image, base.digest = :image's manifest on each platform"
 
 log "SBOMs: the SPDX validator (tools-golang), digests, OS, layers, syft reads them back"
-$BAZEL build --output_groups=sbom,sboms //examples/service
+$BAZEL build --output_groups=sbom,sboms //examples/service //examples/service:service_app
 spdx=$W/spdxcheck
 (cd e2e/spdxcheck && go build -o "$spdx" .)
 "$spdx" --contains 2 "$bin/examples/service/service.spdx.json"
@@ -122,6 +122,34 @@ want
 $want"
   echo "  $p: image SBOM valid (digest, OS, layers); syft reads the 3 packages with distro alpine-3.21.0"
 done < <(index_platforms "$L")
+
+log "service_app (on :image, no packages of its own): its own SBOM, each package in the base layer holding it"
+declare -A FILE_OF=([alpine-baselayout-data]=etc/os-release [ca-certificates-bundle]=etc/ssl/certs/ca-certificates.crt [musl]=lib/ld-musl-)
+while read -r digest os arch variant; do
+  p=$os-$arch${variant:+-$variant}
+  f=$(grep -l "\"$digest\"" "$out"/*/bin/examples/service/app/sbom.spdx.json | head -1)
+  [ -n "$f" ] || fail "$p: no SBOM of :app names its manifest digest $digest"
+  "$spdx" --contains 6 "$f"
+  jq -e --arg d "$digest" --arg b "${BASE[$p]}" '
+    (.packages[] | select(.SPDXID == "SPDXRef-Image") | .versionInfo == $d) and
+    (.packages[] | select(.SPDXID == "SPDXRef-BaseImage") | .name == "//examples/service:image" and .versionInfo == $b) and
+    (.packages[] | select(.SPDXID == "SPDXRef-OperatingSystem") | .versionInfo == "3.21.0") and
+    any(.relationships[]; . == {spdxElementId: "SPDXRef-Image", relationshipType: "DESCENDANT_OF", relatedSpdxElement: "SPDXRef-BaseImage"})' \
+    "$f" >/dev/null || fail "$p: $f does not name :app's digest $digest, its base ${BASE[$p]} and the OS"
+  # max_layers = 3 on the base: musl and ca-certificates in layers of their
+  # own, alpine-baselayout-data in the third. Each package's layer (by the
+  # SBOM) must hold the package's files.
+  by_layer=$(jq -r '(.packages | map({key: .SPDXID, value: .versionInfo}) | from_entries) as $v |
+    .relationships[] | select(.spdxElementId | startswith("SPDXRef-Layer-")) |
+    ($v[.spdxElementId]) + " " + (.relatedSpdxElement | ltrimstr("SPDXRef-Package-"))' "$f" | sort -k2)
+  [ "$(awk '{print $1}' <<<"$by_layer" | sort -u | wc -l)" = 3 ] || fail "$p: :app's SBOM puts the packages in other than 3 layers:
+$by_layer"
+  while read -r ld name; do
+    tar -tzf "$(blob "$G" "$ld")" > "$W/layer.txt"
+    grep -q "^${FILE_OF[$name]}" "$W/layer.txt" || fail "$p: :app's SBOM puts $name in layer $ld, which lacks /${FILE_OF[$name]}"
+  done <<<"$by_layer"
+  echo "  $p: :app's SBOM: digest $digest, DESCENDANT_OF :image ${BASE[$p]}, 3 packages each in its own base layer"
+done < <(index_platforms "$G")
 
 log "service with --stamp: annotations from the workspace status"
 rev=$(git rev-parse HEAD)

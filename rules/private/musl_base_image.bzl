@@ -125,7 +125,7 @@ _ATTRS = dict({
     ),
 }, **STAMP_ATTRS)
 
-def _layer_action(ctx, pkgs, base_layer, base_layout):
+def _layer_action(ctx, pkgs, base, base_layout):
     if ctx.attr.max_layers > 1:
         layer = ctx.actions.declare_directory(ctx.label.name + "/layers")
     else:
@@ -139,10 +139,14 @@ def _layer_action(ctx, pkgs, base_layer, base_layout):
     args.add("--mtime", str(ctx.attr.mtime))
     args.add_all(ctx.attr.accounts, before_each = "--account")
     inputs = [pkgs.lock] + pkgs.keys + pkgs.apks
-    if base_layer:
-        # apk add on the base: the new database lists the base's packages too.
-        args.add("--base-layer", base_layer)
-        inputs.append(base_layer)
+    if base and base.apk_layer:
+        # apk add on the base: the new database lists the base's packages too,
+        # and META.json the base layer holding each (for the SBOM).
+        args.add("--base-layer", base.apk_layer)
+        inputs.append(base.apk_layer)
+        if base.meta:
+            args.add("--base-meta", base.meta)
+            inputs.append(base.meta)
     elif base_layout:
         # A base without an apk layer of ours: its database, if any, is
         # found in its layers.
@@ -165,19 +169,24 @@ def _layer_action(ctx, pkgs, base_layer, base_layout):
     )
     return layer, meta
 
-def _sbom_action(ctx, meta, layout):
+def _sbom_action(ctx, meta, layout, base_layout):
     sbom = ctx.actions.declare_file(ctx.label.name + "/sbom.spdx.json")
     args = ctx.actions.args()
     args.add("sbom")
     args.add("--meta", meta)
     args.add("--layout", layout.path)
+    inputs = [meta, layout]
+    if base_layout:
+        args.add("--base", base_layout.path)
+        args.add("--base-name", str(ctx.attr.base.label))
+        inputs.append(base_layout)
     args.add("--name", str(ctx.label))
     args.add("--mtime", str(ctx.attr.mtime))
     args.add("--out", sbom)
     ctx.actions.run(
         executable = musl_tools(ctx).apkimage,
         arguments = [args],
-        inputs = [meta, layout],
+        inputs = inputs,
         outputs = [sbom],
         mnemonic = "ApkSbom",
         progress_message = "Writing the SPDX SBOM of %s" % ctx.label,
@@ -316,13 +325,14 @@ def _musl_base_image_impl(ctx):
 
     layer = None
     meta = None
-    sbom = base.sbom if base else None
     if pkgs:
-        base_layer = base.apk_layer if base else None
-        layer, meta = _layer_action(ctx, pkgs, base_layer, None if base_layer else base_layout)
+        layer, meta = _layer_action(ctx, pkgs, base, base_layout)
     layout, config, digest = _image_action(ctx, row, base_layout, layer, meta, tars)
-    if pkgs:
-        sbom = _sbom_action(ctx, meta, layout)
+
+    # An image on a base without packages of its own still gets its own
+    # SBOM: the base's packages, in the base's layers, with this digest.
+    stack_meta = meta or (base.meta if base else None)
+    sbom = _sbom_action(ctx, stack_meta, layout, base_layout) if stack_meta else None
 
     groups = {
         "config": depset([config]),
@@ -339,6 +349,7 @@ def _musl_base_image_impl(ctx):
             config = config,
             layer = layer,
             apk_layer = layer or (base.apk_layer if base else None),
+            meta = stack_meta,
             sbom = sbom,
             lock = pkgs.lock if pkgs else (base.lock if base else None),
             arch = arch,

@@ -17,6 +17,7 @@ def _fake_image_impl(ctx):
         config = digest,
         layer = None,
         apk_layer = None,
+        meta = None,
         sbom = None,
         lock = None,
         arch = row.apk_arch,

@@ -20,11 +20,12 @@ import (
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/layer"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/lock"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/resolve"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/sbom"
 )
 
 const layerUsage = `usage: apkimage layer --lock LOCK.json --apk-arch ARCH (--key FILE ... | --keyring DIR)
                       [--mtime SECONDS] [--account NAME:UID:GID[:HOME[:SHELL]] ...]
-                      [--base-layer BASE_LAYER.tar.gz | --base-layout DIR]
+                      [--base-layer BASE_LAYER.tar.gz [--base-meta BASE_META.json] | --base-layout DIR]
                       [--no-busybox-links] [--max-layers N]
                       --out LAYER.tar.gz --meta META.json APK...
 
@@ -36,6 +37,8 @@ database, world, scripts and triggers list the base's packages and the
 new ones, as apk add on the base would. --base-layout takes the base as
 any single-platform OCI layout instead and reads the database from its
 newest layer holding /lib/apk/db/installed (none: a fresh database).
+With --base-meta (the base layer's META.json), META.json names the base
+layer holding each of the base's packages.
 
 flags:`
 
@@ -92,6 +95,7 @@ func layerMain(args []string) error {
 	meta := fs.String("meta", "", "layer metadata `META.json` to write")
 	baseLayer := fs.String("base-layer", "", "the newest apk `LAYER.tar.gz` of the image this layer is stacked on")
 	baseLayout := fs.String("base-layout", "", "the image this layer is stacked on, as an OCI layout `DIR` of any writer (instead of --base-layer)")
+	baseMeta := fs.String("base-meta", "", "that layer's `META.json`, for the layer of each base package in this META.json")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), layerUsage)
 		fs.PrintDefaults()
@@ -161,6 +165,12 @@ func layerMain(args []string) error {
 			return err
 		}
 	}
+	var bm *sbom.Meta
+	if *baseMeta != "" {
+		if bm, err = sbom.ReadMeta(*baseMeta); err != nil {
+			return err
+		}
+	}
 	if *baseLayout != "" {
 		if opt.Base, err = readBaseLayout(*baseLayout); err != nil {
 			return err
@@ -169,7 +179,7 @@ func layerMain(args []string) error {
 	if !*noBusybox {
 		opt.Busybox = busybox.Links
 	}
-	return writeLayer(*out, *meta, *arch, pkgs, locked.Packages, opt, *maxLayers)
+	return writeLayer(*out, *meta, *arch, pkgs, locked.Packages, opt, *maxLayers, bm)
 }
 
 // lockedKeyring reads the key files and accepts each only if the lock holds

@@ -75,6 +75,64 @@ func TestLayerVerbStacked(t *testing.T) {
 	}
 }
 
+// TestLayerVerbBaseMeta: with --base-meta each base package the database
+// keeps is attributed to the base layer holding it (a split base names it
+// per package, a single-layer base by its digest), each new package to the
+// new layer; the OS comes from the base's META.json when the base holds
+// /etc/os-release; a base META.json that lacks a kept package is refused.
+func TestLayerVerbBaseMeta(t *testing.T) {
+	f := newLockFixture(t)
+	dir := t.TempDir()
+	base := baseLayerFile(t, dir)
+	split := "sha256:" + strings.Repeat("a", 64)
+	last := "sha256:" + strings.Repeat("b", 64)
+	tools := `{"name": "tools", "version": "1-r0", "checksum": "Q1` + strings.Repeat("T", 27) + `=", "layer": "` + split + `"}`
+	hello := `{"name": "hello", "version": "2.11-r0", "checksum": "Q1` + strings.Repeat("H", 27) + `="}`
+	for _, tc := range []struct {
+		name, meta, wantTools, wantErr string
+	}{
+		{"split base", `{"digest": "` + last + `", "os_release": {"ID": "alpine"}, "packages": [` + tools + `, ` + hello + `]}`, split, ""},
+		{"single-layer base", `{"digest": "` + last + `", "packages": [` + strings.Replace(tools, split, "", 1) + `, ` + hello + `]}`, last, ""},
+		{"base META without tools", `{"digest": "` + last + `", "packages": [` + hello + `]}`, "",
+			"the base's META.json does not list tools-1-r0 (Q1TTT"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bm := filepath.Join(dir, "base.json")
+			if err := os.WriteFile(bm, []byte(tc.meta), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out, meta := filepath.Join(dir, "layer.tar.gz"), filepath.Join(dir, "meta.json")
+			err := layerMain(f.layerArgs(out, meta, "--base-layer", base, "--base-meta", bm))
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("got %v, want an error containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m sbom.Meta
+			b, _ := os.ReadFile(meta)
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range m.Packages {
+				got = append(got, p.Name+"@"+p.Layer)
+			}
+			want := []string{"tools@" + tc.wantTools, "musl@" + m.Digest, "hello@" + m.Digest, "hello-doc@" + m.Digest}
+			if strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Errorf("packages by layer\n got %v\nwant %v", got, want)
+			}
+			// The base layer holds /etc/os-release: its META.json names the OS.
+			if wantOS := strings.Contains(tc.meta, "os_release"); (m.OSRelease["ID"] == "alpine") != wantOS {
+				t.Errorf("os_release %v, from the base's META.json: %v", m.OSRelease, wantOS)
+			}
+		})
+	}
+}
+
 // ltTarFile returns the content of name in a gzipped tar.
 func ltTarFile(t *testing.T, gz []byte, name string) string {
 	zr, err := gzip.NewReader(bytes.NewReader(gz))

@@ -16,8 +16,11 @@ import (
 // temporary files beside out, writes META.json the same way, and renames
 // both into place only when everything succeeded. On failure neither
 // output exists (an older one is left as it was). With maxLayers > 1, out
-// is a directory of layer-NN.tar.gz files, grouped by origin.
-func writeLayer(out, meta, arch string, pkgs []layer.Package, locked []lock.Package, opt layer.Options, maxLayers int) (err error) {
+// is a directory of layer-NN.tar.gz files, grouped by origin. base, the
+// base's META.json when stacked, gives the layer of each base package the
+// database keeps (every package's layer is recorded) and the OS when the
+// base layer holds /etc/os-release.
+func writeLayer(out, meta, arch string, pkgs []layer.Package, locked []lock.Package, opt layer.Options, maxLayers int, base *sbom.Meta) (err error) {
 	split := maxLayers > 1
 	tmp, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".tmp-*")
 	if err != nil {
@@ -47,10 +50,21 @@ func writeLayer(out, meta, arch string, pkgs []layer.Package, locked []lock.Pack
 	m := sbom.Meta{Arch: arch, DiffID: last.DiffID, Digest: last.Digest, Size: last.Size,
 		Packages: []sbom.Package{}, CABundle: lres.CABundle, OSRelease: lres.OSRelease}
 	// The base image's packages that stay come first: the SBOM lists
-	// every package of the image once.
+	// every package of the image once, in the layer holding its files.
+	var baseLayers map[string]string
+	if base != nil {
+		baseLayers = base.LayerOf()
+		if m.OSRelease == nil {
+			m.OSRelease = base.OSRelease
+		}
+	}
 	for _, r := range lres.Base {
+		l, ok := baseLayers[sbom.PackageKey(r.Name, r.Checksum)]
+		if baseLayers != nil && !ok {
+			return fmt.Errorf("the base's META.json does not list %s-%s (%s), which its apk database does: pass the META.json of the base's apk layer", r.Name, r.Version, r.Checksum)
+		}
 		m.Packages = append(m.Packages, sbom.Package{Arch: r.Arch, Checksum: r.Checksum,
-			Description: r.Description, License: r.License, Name: r.Name,
+			Description: r.Description, Layer: l, License: r.License, Name: r.Name,
 			Origin: r.Origin, URL: r.URL, Version: r.Version})
 	}
 	if split {
@@ -64,11 +78,8 @@ func writeLayer(out, meta, arch string, pkgs []layer.Package, locked []lock.Pack
 	}
 	for i, p := range pkgs {
 		mp := sbom.Package{Arch: p.Info.Arch, Checksum: locked[i].Checksum,
-			Description: p.Info.Description, License: p.Info.License, Name: p.Info.Name,
+			Description: p.Info.Description, Layer: layerOf[i], License: p.Info.License, Name: p.Info.Name,
 			Origin: p.Info.Origin, URL: p.Info.URL, Version: p.Info.Version}
-		if split {
-			mp.Layer = layerOf[i]
-		}
 		m.Packages = append(m.Packages, mp)
 	}
 	metaJSON, err := sbom.MarshalMeta(m)

@@ -10,12 +10,14 @@ import (
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/sbom"
 )
 
-const sbomUsage = `usage: apkimage sbom --meta META.json --name NAME [--layout DIR] [--mtime SECONDS] --out SBOM.spdx.json
+const sbomUsage = `usage: apkimage sbom --meta META.json --name NAME [--layout DIR [--base DIR --base-name NAME]] [--mtime SECONDS] --out SBOM.spdx.json
        apkimage sbom --index LAYOUT --name NAME [--mtime SECONDS] --out SBOM.spdx.json
 
 Writes an SPDX 2.3 JSON document. With --meta: the packages of META.json,
 the OS of its os_release, and with --layout the image's digest and its
-layers (image CONTAINS layers, the apk layer CONTAINS the packages). With
+layers (image CONTAINS layers, each package's layer CONTAINS it); with
+--base, the base image's digest (image DESCENDANT_OF base). For an image
+built on a base without packages of its own, --meta is the base's. With
 --index: the image index's digest and each platform's image.
 
 flags:`
@@ -26,6 +28,8 @@ func sbomMain(args []string) error {
 	meta := fs.String("meta", "", "`META.json` written by apkimage layer")
 	layout := fs.String("layout", "", "the image's OCI layout `DIR` (for its digest and layers)")
 	index := fs.String("index", "", "an image index's OCI layout `DIR` (instead of --meta)")
+	base := fs.String("base", "", "the base image's OCI layout `DIR` (for its digest), with --layout")
+	baseName := fs.String("base-name", "", "the base image's `NAME`, with --base")
 	name := fs.String("name", "", "image `NAME` for the document and its root package")
 	mtime := mtimeFlag(fs, "the document's created time")
 	out := fs.String("out", "", "output SPDX JSON `FILE` (written atomically)")
@@ -41,6 +45,9 @@ func sbomMain(args []string) error {
 	}
 	if (*meta == "") == (*index == "") || *name == "" || *out == "" {
 		return imgUsageError(fs, "--name, --out and one of --meta or --index are required")
+	}
+	if (*base == "") != (*baseName == "") || (*base != "" && *layout == "") {
+		return imgUsageError(fs, "--base and --base-name go together, with --layout")
 	}
 	when, err := mtimeValue(fs, *mtime)
 	if err != nil {
@@ -62,9 +69,13 @@ func sbomMain(args []string) error {
 	if err != nil {
 		return err
 	}
-	doc := sbom.Doc{Name: *name, Created: when, Packages: m.Packages}
-	if id := m.OSRelease["ID"]; id != "" {
-		doc.OS = &sbom.OS{ID: id, Name: m.OSRelease["NAME"], Version: m.OSRelease["VERSION_ID"], PrettyName: m.OSRelease["PRETTY_NAME"]}
+	doc := sbom.Doc{Name: *name, Created: when, Packages: m.Packages, OS: sbom.OSOf(m.OSRelease)}
+	if *base != "" {
+		s, err := image.Summarize(*base)
+		if err != nil {
+			return fmt.Errorf("base image %s: %w", *baseName, err)
+		}
+		doc.Base = &sbom.Base{Name: *baseName, Digest: s.Digest.String()}
 	}
 	if *layout != "" {
 		s, err := image.Summarize(*layout)

@@ -35,8 +35,12 @@ type Doc struct {
 	OS *OS
 	// Layers are the image's layers, bottom first. When given, the image
 	// CONTAINS each layer and the layer marked Packages CONTAINS the
-	// packages; without them the image CONTAINS the packages.
+	// packages; without them the image CONTAINS the packages. A package
+	// whose Layer is one of them is CONTAINed by that one instead.
 	Layers []Layer
+	// Base is the image this one is built on, if any: the image is its
+	// DESCENDANT_OF.
+	Base *Base
 }
 
 // OS is what /etc/os-release says about the distribution.
@@ -110,6 +114,15 @@ func build(d Doc) (*document, error) {
 	}
 	doc.Packages = []spdxPackage{root}
 	used := map[string]bool{root.SPDXID: true}
+	if d.Base != nil {
+		bp, err := basePackage(d.Base)
+		if err != nil {
+			return nil, fmt.Errorf("SBOM %s: %w", d.Name, err)
+		}
+		used[bp.SPDXID] = true
+		doc.Packages = append(doc.Packages, bp)
+		doc.Relationships = append(doc.Relationships, relationship{Element: root.SPDXID, Type: "DESCENDANT_OF", Related: bp.SPDXID})
+	}
 	distro := ""
 	if d.OS != nil && d.OS.ID != "" {
 		osp := spdxPackage{
@@ -151,6 +164,8 @@ func build(d Doc) (*document, error) {
 		h := holder
 		if id, ok := layerID[p.Layer]; ok {
 			h = id
+		} else if p.Layer != "" && len(d.Layers) > 0 {
+			return nil, fmt.Errorf("SBOM %s: package %s-%s is in layer %s, which the image does not have; pass the META.json of the layer this image was built from", d.Name, p.Name, p.Version, p.Layer)
 		}
 		doc.Relationships = append(doc.Relationships, relationship{
 			Element: h, Type: "CONTAINS", Related: sp.SPDXID,
@@ -219,7 +234,8 @@ func namespace(d Doc) (string, error) {
 		Digest   string  `json:",omitempty"`
 		OS       *OS     `json:",omitempty"`
 		Layers   []Layer `json:",omitempty"`
-	}{d.Name, d.Created.UTC().Format(time.RFC3339), d.Packages, d.Digest, d.OS, d.Layers})
+		Base     *Base   `json:",omitempty"`
+	}{d.Name, d.Created.UTC().Format(time.RFC3339), d.Packages, d.Digest, d.OS, d.Layers, d.Base})
 	if err != nil {
 		return "", fmt.Errorf("SBOM %s: %w", d.Name, err)
 	}
