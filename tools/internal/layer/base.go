@@ -131,7 +131,7 @@ func parseBase(b *Base, pkgs []Package) (*baseDB, error) {
 
 // overlap decides a file of this layer at key against the base's package
 // that owns it, if any, as apk decides against an installed package.
-func (db *baseDB) overlap(key string, info *pkginfo.Info) (overlap, string) {
+func (db *baseDB) overlap(key string, info *pkginfo.Info, sum string) (overlap, string) {
 	if db == nil {
 		return takeNew, ""
 	}
@@ -140,7 +140,7 @@ func (db *baseDB) overlap(key string, info *pkginfo.Info) (overlap, string) {
 		return takeNew, ""
 	}
 	p := &db.pkgs[db.owner[key]]
-	o := replacesFile(&p.info, info)
+	o := replacesFile(&p.info, p.rec.Checksum, info, sum)
 	if o == takeNew {
 		f.taken = true
 	}

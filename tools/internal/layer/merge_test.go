@@ -179,11 +179,33 @@ func TestMerge(t *testing.T) {
 		{
 			name: "implicit directory takes a later explicit entry's metadata",
 			pkgs: func(t *testing.T) []Package {
-				return []Package{pkg(t, "a", "1", reg("srv/x", "1"), ent{name: "srv/", typ: tar.TypeDir, mode: 0o700, uid: 3}),
-					pkg(t, "b", "1", ent{name: "srv/", typ: tar.TypeDir, mode: 0o755})}
+				return []Package{pkg(t, "a", "1", reg("srv/x", "1"), ent{name: "srv/", typ: tar.TypeDir, mode: 0o700, uid: 3})}
 			},
 			prefixes: []string{"srv/"},
 			want:     []string{"srv/ 5 700 3:3 0  0", "srv/x 0 644 0:0 1  0"},
+		},
+		// apk-tools 2.14 apk_db_dir_apply_diri_permissions: of two packages
+		// shipping one directory, the lower owner wins, in either order.
+		{
+			name: "a shared directory: the lower owner's metadata, whichever came first",
+			pkgs: func(t *testing.T) []Package {
+				return []Package{pkg(t, "a", "1", reg("srv/x", "1"), ent{name: "srv/", typ: tar.TypeDir, mode: 0o700, uid: 3}),
+					pkg(t, "b", "1", ent{name: "srv/", typ: tar.TypeDir, mode: 0o755}),
+					pkg(t, "c", "1", ent{name: "srv/", typ: tar.TypeDir, mode: 0o750, uid: 5})}
+			},
+			prefixes: []string{"srv/"},
+			want:     []string{"srv/ 5 755 0:0 0  0", "srv/x 0 644 0:0 1  0"},
+			db:       []string{"P:a\n", "F:srv\nR:x\n"},
+		},
+		// The same, same owner: only the mode bits both grant stay.
+		{
+			name: "a shared directory with one owner: the modes both grant",
+			pkgs: func(t *testing.T) []Package {
+				return []Package{pkg(t, "a", "1", ent{name: "var/", typ: tar.TypeDir, mode: 0o1777}),
+					pkg(t, "b", "1", ent{name: "var/", typ: tar.TypeDir, mode: 0o755})}
+			},
+			prefixes: []string{"var/"},
+			want:     []string{"var/ 5 755 0:0 0  0"},
 		},
 		{
 			name: "root entry and ./ prefixes",

@@ -137,7 +137,7 @@ func (t *tree) put(key, name string, e *entry) error {
 	if old == nil && e.owner >= 0 && e.typ != tar.TypeDir {
 		// A file the base image's packages own is decided as apk decides
 		// against an installed package.
-		switch o, owner := t.base.overlap(key, t.pkgs[e.owner].Info); o {
+		switch o, owner := t.base.overlap(key, t.pkgs[e.owner].Info, t.pkgs[e.owner].Checksum); o {
 		case keepOld:
 			return nil
 		case conflict:
@@ -149,9 +149,14 @@ func (t *tree) put(key, name string, e *entry) error {
 	}
 	switch {
 	case old.typ == tar.TypeDir && e.typ == tar.TypeDir:
-		// Shared directories are normal; the first explicit metadata wins.
-		if old.implicit && !e.implicit {
+		// Shared directories are normal; shipped metadata replaces implied
+		// metadata, and two packages' are merged as apk 2.14 merges them.
+		switch {
+		case e.implicit:
+		case old.implicit:
 			old.meta, old.implicit = e.meta, false
+		default:
+			dirMeta(&old.meta, e.meta)
 		}
 		return nil
 	case old.typ == tar.TypeDir || e.typ == tar.TypeDir:
@@ -159,7 +164,7 @@ func (t *tree) put(key, name string, e *entry) error {
 	case old.owner == e.owner:
 		return &UnsafePathError{Package: t.label(e.owner), Path: name, Reason: "is in the package twice"}
 	case old.owner >= 0 && e.owner >= 0:
-		switch replacesFile(t.pkgs[old.owner].Info, t.pkgs[e.owner].Info) {
+		switch replacesFile(t.pkgs[old.owner].Info, t.pkgs[old.owner].Checksum, t.pkgs[e.owner].Info, t.pkgs[e.owner].Checksum) {
 		case keepOld:
 			return nil
 		case takeNew:
