@@ -86,14 +86,20 @@ func plainName(s string) bool {
 	return s != "" && !strings.ContainsAny(s, ":,/ \t\r\n\x00")
 }
 
-func checkUser(u User) error {
+func checkUser(u User) error { return Check(u.Name, u.Home, u.Shell) }
+
+// Check refuses a user name, home or shell that would break the
+// colon-separated lines of /etc/passwd, /etc/shadow and /etc/group (and
+// their comma-separated member lists). Shared by every writer of accounts
+// (this package and the layer's --account).
+func Check(name, home, shell string) error {
 	switch {
-	case !plainName(u.Name):
-		return fmt.Errorf("user name %q is empty or has ':', ',', '/' or whitespace; use a plain name", u.Name)
-	case !path.IsAbs(u.Home) || path.Clean(u.Home) != u.Home || strings.ContainsAny(u.Home, ":\r\n\x00"):
-		return fmt.Errorf("home %q of user %q is not a clean absolute path; use one like /home/%s", u.Home, u.Name, u.Name)
-	case strings.ContainsAny(u.Shell, ":\r\n\x00"):
-		return fmt.Errorf("shell %q of user %q has ':' or a line break", u.Shell, u.Name)
+	case !plainName(name):
+		return fmt.Errorf("user name %q is empty or has ':', ',', '/' or whitespace; use a plain name", name)
+	case !path.IsAbs(home) || path.Clean(home) != home || strings.ContainsAny(home, ":\r\n\x00"):
+		return fmt.Errorf("home %q of user %q is not a clean absolute path; use one like /home/%s", home, name, name)
+	case strings.ContainsAny(shell, ":\r\n\x00"):
+		return fmt.Errorf("shell %q of user %q has ':' or a line break", shell, name)
 	}
 	return nil
 }

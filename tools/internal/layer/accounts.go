@@ -6,9 +6,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"path"
 	"strconv"
 	"strings"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/accounts"
 )
 
 const (
@@ -92,15 +93,11 @@ func addAccounts(t *tree, sp spool, accounts []Account) error {
 }
 
 func checkAccount(a Account) error {
-	switch {
-	case a.Name == "" || strings.ContainsAny(a.Name, ":/ \t\r\n\x00"):
-		return fmt.Errorf("layer: account name %q is empty or contains ':', '/' or whitespace; use a plain user name", a.Name)
-	case a.UID < 0 || a.GID < 0:
+	if a.UID < 0 || a.GID < 0 {
 		return fmt.Errorf("layer: account %q has a negative uid or gid; use ids >= 0", a.Name)
-	case !path.IsAbs(a.Home) || path.Clean(a.Home) != a.Home || strings.ContainsAny(a.Home, ":\r\n\x00"):
-		return fmt.Errorf("layer: home %q of account %q is not a clean absolute path; use one like /home/%s", a.Home, a.Name, a.Name)
-	case strings.ContainsAny(a.Shell, ":\r\n\x00"):
-		return fmt.Errorf("layer: shell %q of account %q contains ':' or a line break", a.Shell, a.Name)
+	}
+	if err := accounts.Check(a.Name, a.Home, a.Shell); err != nil {
+		return fmt.Errorf("layer: account: %w", err)
 	}
 	return nil
 }

@@ -71,13 +71,13 @@ func TestAccounts(t *testing.T) {
 			name:     "bad name",
 			pkgs:     func(t *testing.T) []Package { return nil },
 			accounts: []Account{{Name: "a:b"}},
-			err:      `layer: account name "a:b" is empty or contains ':'`,
+			err:      `layer: account: user name "a:b" is empty or has ':', ',', '/' or whitespace; use a plain name`,
 		},
 		{
 			name:     "relative home",
 			pkgs:     func(t *testing.T) []Package { return nil },
 			accounts: []Account{{Name: "a", Home: "home/a"}},
-			err:      `layer: home "home/a" of account "a" is not a clean absolute path`,
+			err:      `layer: account: home "home/a" of user "a" is not a clean absolute path; use one like /home/a`,
 		},
 	}
 	for _, tt := range tests {
