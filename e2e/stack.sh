@@ -10,14 +10,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source e2e/lib.sh
-source e2e/servers.sh
 source e2e/checks.sh
 
 W=$E2E_WORK/stack
 rm -rf "$W" && mkdir -p "$W"
 start_mirror
-servers_trap
-on_exit stop_mirror
 
 $BAZEL build --output_groups=+sboms //examples/stack //e2e:musl_dynamic
 bin=$($BAZEL info bazel-bin 2>/dev/null)
