@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkbuild"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/layerstep"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/lock"
 )
 
@@ -40,7 +41,7 @@ func TestHostileDependLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := packageNames(l.Architectures["x86_64"].Packages); got != "musl-1.2.5-r0.apk hello-2.12-r1.apk two-1-r0.apk" {
+	if got := layerstep.PackageNames(l.Architectures["x86_64"].Packages); got != "musl-1.2.5-r0.apk hello-2.12-r1.apk two-1-r0.apk" {
 		t.Fatalf("install order %s", got)
 	}
 	var apks []string

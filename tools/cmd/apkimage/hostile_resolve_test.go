@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkbuild"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/layerstep"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/lock"
 )
 
@@ -69,7 +70,7 @@ func TestHostileAccepted(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := packageNames(l.Architectures["x86_64"].Packages); got != "cyc-b-1-r0.apk cyc-a-1-r0.apk motd-1-r0.apk" {
+		if got := layerstep.PackageNames(l.Architectures["x86_64"].Packages); got != "cyc-b-1-r0.apk cyc-a-1-r0.apk motd-1-r0.apk" {
 			t.Fatalf("install order %s", got)
 		}
 	}

@@ -1,26 +1,16 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
 
-	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkfile"
-	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkindex"
-	"github.com/musl-dynamic/musl-dynamic/tools/internal/busybox"
-	"github.com/musl-dynamic/musl-dynamic/tools/internal/keyring"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/layer"
-	"github.com/musl-dynamic/musl-dynamic/tools/internal/lock"
-	"github.com/musl-dynamic/musl-dynamic/tools/internal/resolve"
-	"github.com/musl-dynamic/musl-dynamic/tools/internal/sbom"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/layerstep"
 )
 
 const layerUsage = `usage: apkimage layer --lock LOCK.json --apk-arch ARCH (--key FILE ... | --keyring DIR)
@@ -118,184 +108,20 @@ func layerMain(args []string) error {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(layerMemoryLimit)
 	}
-	l, err := lock.Read(*lockPath)
-	if err != nil {
-		return err
-	}
-	locked, ok := l.Architectures[*arch]
-	if !ok {
-		return fmt.Errorf("lock file %s has no architecture %s (it has %s): add it to the configuration and re-lock",
-			*lockPath, *arch, strings.Join(l.Config.Architectures, ", "))
-	}
-	kr, err := lockedKeyring(l, kf)
-	if err != nil {
-		return err
-	}
-	files := fs.Args()
-	if len(files) != len(locked.Packages) {
-		return fmt.Errorf("got %d package files for %s, the lock has %d (%s): pass the lock's packages for %s in its order",
-			len(files), *arch, len(locked.Packages), packageNames(locked.Packages), *arch)
-	}
-	pkgs := make([]layer.Package, len(files))
-	for i, path := range files {
-		p, closer, err := openLocked(path, *arch, locked.Packages[i], kr)
-		if err != nil {
-			return err
-		}
-		defer closer.Close()
-		pkgs[i] = p
-	}
-	if err := checkInstallOrder(*lockPath, *arch, pkgs); err != nil {
-		return err
-	}
-	var keys []layer.Key
-	for _, k := range l.Keyring {
-		keys = append(keys, layer.Key{Name: k.Name, PEM: []byte(k.PEM)})
-	}
-	opt := layer.Options{
-		MTime:        when,
-		Arch:         *arch,
-		World:        l.Config.Packages,
-		Repositories: l.RepositoryURLs(),
-		Keys:         keys,
-		Accounts:     accounts,
-	}
-	if *baseLayer != "" {
-		if opt.Base, err = readBaseLayer(*baseLayer); err != nil {
-			return err
-		}
-	}
-	var bm *sbom.Meta
-	if *baseMeta != "" {
-		if bm, err = sbom.ReadMeta(*baseMeta); err != nil {
-			return err
-		}
-	}
-	if *baseLayout != "" {
-		if opt.Base, err = readBaseLayout(*baseLayout); err != nil {
-			return err
-		}
-	}
-	if !*noBusybox {
-		opt.Busybox = busybox.Links
-	}
-	return writeLayer(*out, *meta, *arch, pkgs, locked.Packages, opt, *maxLayers, bm)
-}
-
-// lockedKeyring reads the key files and accepts each only if the lock holds
-// a key of that name with the same sha256 (and so the same PEM, which the
-// lock's validation ties to its sha256).
-func lockedKeyring(l *lock.Lock, kf *keyringFlags) (*keyring.Keyring, error) {
-	paths := kf.keys
-	if kf.dir != "" {
-		matches, err := filepath.Glob(filepath.Join(kf.dir, "*.pub"))
-		if err != nil || len(matches) == 0 {
-			return nil, fmt.Errorf("keyring directory %s holds no *.pub key files: pass the lock's keys", kf.dir)
-		}
-		paths = matches
-	}
-	byName := map[string]lock.Key{}
-	for _, k := range l.Keyring {
-		byName[k.Name] = k
-	}
-	pems := map[string][]byte{}
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return nil, fmt.Errorf("reading key file: %w", err)
-		}
-		name := filepath.Base(p)
-		k, ok := byName[name]
-		if !ok {
-			return nil, fmt.Errorf("key file %s: the lock's keyring has no key %s: pass only the lock's keys, or add the key's URL to the configuration and re-lock", p, name)
-		}
-		sum := sha256.Sum256(b)
-		if got := hex.EncodeToString(sum[:]); got != k.SHA256 {
-			return nil, fmt.Errorf("key file %s: sha256 %s differs from the lock's %s for %s (from %s): re-fetch the key or re-lock", p, got, k.SHA256, name, k.URL)
-		}
-		if _, dup := pems[name]; dup {
-			return nil, fmt.Errorf("key file %s: another key file is also named %s", p, name)
-		}
-		pems[name] = b
-	}
-	return keyring.FromPEM(pems)
-}
-
-// openLocked checks the file against its lock entry (size, sha256), opens
-// it with signature verification and checks Q1, name, version and arch,
-// then closes it. The data member is read, and verified, when the layer
-// reaches the package (lazyData).
-func openLocked(path, arch string, want lock.Package, kr *keyring.Keyring) (layer.Package, io.Closer, error) {
-	id := fmt.Sprintf("%s-%s (%s)", want.Name, want.Version, arch)
-	fail := func(format string, a ...interface{}) (layer.Package, io.Closer, error) {
-		return layer.Package{}, nil, fmt.Errorf("package file %s for %s: %s; re-fetch the package or re-lock",
-			path, id, fmt.Sprintf(format, a...))
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return fail("%v", err)
-	}
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		f.Close()
-		return fail("reading: %v", err)
-	}
-	if n != want.Size {
-		f.Close()
-		return fail("size %d differs from the lock's %d", n, want.Size)
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != want.SHA256 {
-		f.Close()
-		return fail("sha256 %s differs from the lock's %s", got, want.SHA256)
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		f.Close()
-		return fail("%v", err)
-	}
-	p, err := apkfile.Open(f, path, kr, apkfile.Options{})
-	f.Close()
-	if err != nil {
-		return fail("%v", err)
-	}
-	p.Close()
-	for _, c := range []struct{ what, got, want string }{
-		{"checksum", p.Checksum, want.Checksum},
-		{"name", p.Info.Name, want.Name},
-		{"version", p.Info.Version, want.Version},
-		{"arch", p.Info.Arch, want.Arch},
-	} {
-		if c.got != c.want {
-			return fail("%s %q differs from the lock's %q", c.what, c.got, c.want)
-		}
-	}
-	var scripts []layer.Script
-	for _, s := range p.Scripts {
-		scripts = append(scripts, layer.Script{Name: s.Name, Body: s.Body})
-	}
-	d := &lazyData{path: path, id: id, checksum: p.Checksum, kr: kr}
-	return layer.Package{Info: p.Info, Checksum: p.Checksum, Size: want.Size, Scripts: scripts, Data: d}, d, nil
-}
-
-// checkInstallOrder refuses packages that cannot be installed in the
-// lock's order: the lock records no dependencies, the packages do, so a
-// lock reordered or cut short by hand is caught here.
-func checkInstallOrder(lockPath, arch string, pkgs []layer.Package) error {
-	recs := make([]apkindex.Record, len(pkgs))
-	for i, p := range pkgs {
-		recs[i] = apkindex.Record{Name: p.Info.Name, Version: p.Info.Version, Checksum: p.Checksum,
-			Depends: p.Info.Depends, Provides: p.Info.Provides}
-	}
-	if err := resolve.CheckOrder(recs); err != nil {
-		return fmt.Errorf("lock file %s, architecture %s: %w; the lock was edited or damaged: re-lock", lockPath, arch, err)
-	}
-	return nil
-}
-
-func packageNames(ps []lock.Package) string {
-	names := make([]string, len(ps))
-	for i, p := range ps {
-		names[i] = p.FileName()
-	}
-	return strings.Join(names, " ")
+	return layerstep.Run(layerstep.Options{
+		Lock:       *lockPath,
+		Arch:       *arch,
+		KeyFiles:   kf.keys,
+		KeyDir:     kf.dir,
+		Files:      fs.Args(),
+		MTime:      when,
+		Accounts:   accounts,
+		MaxLayers:  *maxLayers,
+		NoBusybox:  *noBusybox,
+		Out:        *out,
+		Meta:       *meta,
+		BaseLayer:  *baseLayer,
+		BaseLayout: *baseLayout,
+		BaseMeta:   *baseMeta,
+	})
 }

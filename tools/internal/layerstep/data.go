@@ -1,4 +1,4 @@
-package main
+package layerstep
 
 import (
 	"archive/tar"

@@ -1,23 +1,75 @@
-package main
+package layerstep
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkbuild"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/lock"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/lock/locktest"
 )
+
+// lockFixture is locktest's x86_64 packages saved as local files, with a
+// lock of their entries and the key file, as Bazel would pass them.
+type lockFixture struct {
+	lock *lock.Lock
+	key  string   // key file
+	apks []string // the x86_64 packages in lock order
+}
+
+func newLockFixture(t *testing.T) *lockFixture {
+	t.Helper()
+	dir := t.TempDir()
+	signer := apkbuild.TestSigner(0, locktest.KeyName)
+	pem := apkbuild.PublicKeyPEM(signer.Key)
+	f := &lockFixture{key: filepath.Join(dir, locktest.KeyName), lock: &lock.Lock{
+		Keyring:       []lock.Key{{Name: locktest.KeyName, PEM: string(pem), SHA256: hexSHA256(pem)}},
+		Architectures: map[string]lock.Arch{},
+	}}
+	ltWrite(t, f.key, pem)
+	var pkgs []lock.Package
+	for _, s := range locktest.Specs("x86_64") {
+		apk, err := apkbuild.Build(s, signer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := apkbuild.IndexEntry(apk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, s.Info.Name+"-"+s.Info.Version+".apk")
+		ltWrite(t, p, apk)
+		f.apks = append(f.apks, p)
+		pkgs = append(pkgs, lock.Package{Arch: rec.Arch, Checksum: rec.Checksum, Name: rec.Name,
+			SHA256: hexSHA256(apk), Size: int64(len(apk)), Version: rec.Version})
+	}
+	f.lock.Architectures["x86_64"] = lock.Arch{Packages: pkgs}
+	return f
+}
+
+func hexSHA256(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func ltWrite(t *testing.T, path string, b []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
 
 // openFixture verifies the fixture's x86_64 packages as the layer verb
 // does and returns their lazy data readers.
 func openFixture(t *testing.T, f *lockFixture) []*lazyData {
 	t.Helper()
-	l, err := lock.Read(f.lock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kr, err := lockedKeyring(l, &keyringFlags{keys: keyFileList{f.key}})
+	l := f.lock
+	kr, err := lockedKeyring(l, []string{f.key}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
