@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/extralayer"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/image"
 )
 
@@ -80,7 +81,7 @@ func imageMain(args []string) error {
 	if err != nil {
 		return err
 	}
-	extraTar, resolvedUser, err := extraLayer(extra, *base, layers.layers, *user, st.Created)
+	extraTar, resolvedUser, err := extralayer.Write(extra, *base, layers.layers, *user, st.Created)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/extralayer"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/sbom"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/stamp"
 )
@@ -30,11 +31,11 @@ func defaultEnv(metaPath string) ([]string, error) {
 }
 
 // readExtra reads the --accounts file, if any.
-func readExtra(p string) (*extraSpec, error) {
+func readExtra(p string) (*extralayer.Spec, error) {
 	if p == "" {
 		return nil, nil
 	}
-	return readExtraSpec(p)
+	return extralayer.ReadSpec(p)
 }
 
 // stampResult decides the created time and the stamped annotations.

@@ -1,4 +1,9 @@
-package main
+// Package extralayer writes the image verb's layer of accounts and
+// permissions: users and groups added to /etc/passwd, /etc/group and
+// /etc/shadow as the stacked layers hold them, new homes, and new modes and
+// owners for declared paths. It also resolves the config's user name to
+// numbers against those files. cmd/apkimage parses the flags.
+package extralayer
 
 import (
 	"archive/tar"
@@ -17,20 +22,21 @@ import (
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/rootfs"
 )
 
-// extraSpec is the --accounts JSON: what the image verb adds in a layer of
-// its own on top of every other layer.
-type extraSpec struct {
+// Spec is the --accounts JSON: what the image verb adds in a layer of its
+// own on top of every other layer.
+type Spec struct {
 	Users       []string          `json:"users"`       // NAME:UID[:GID[:HOME[:SHELL]]]
 	Groups      []string          `json:"groups"`      // NAME:GID[:MEMBER,...]
 	Permissions map[string]string `json:"permissions"` // absolute path → "[MODE] [UID:GID] [recursive]"
 }
 
-func readExtraSpec(p string) (*extraSpec, error) {
+// ReadSpec reads and parses the --accounts JSON file p.
+func ReadSpec(p string) (*Spec, error) {
 	b, err := os.ReadFile(p)
 	if err != nil {
 		return nil, fmt.Errorf("reading accounts and permissions: %w", err)
 	}
-	var s extraSpec
+	var s Spec
 	if err := json.Unmarshal(b, &s); err != nil {
 		return nil, fmt.Errorf("parsing %s: %w", p, err)
 	}
@@ -43,12 +49,13 @@ const (
 	shadowPath = "etc/shadow"
 )
 
-// extraLayer reads what it needs from the stacked layers, writes the
-// accounts and permissions layer to a temporary tar (its path is returned,
-// "" when nothing is added) and resolves user to numbers.
-func extraLayer(spec *extraSpec, base string, layers []image.Layer, user string, mtime time.Time) (tarPath, resolved string, err error) {
+// Write reads what it needs from the stacked layers (the base OCI layout
+// base, if any, then layers), writes the accounts and permissions layer to
+// a temporary tar (its path is returned, "" when nothing is added; the
+// caller removes it) and resolves user to numbers. A nil spec adds nothing.
+func Write(spec *Spec, base string, layers []image.Layer, user string, mtime time.Time) (tarPath, resolved string, err error) {
 	if spec == nil {
-		spec = &extraSpec{}
+		spec = &Spec{}
 	}
 	var users []accounts.User
 	for _, s := range spec.Users {
