@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/pkginfo"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/safename"
 )
 
@@ -79,7 +80,7 @@ func ParseText(text string) ([]Record, error) {
 			continue
 		}
 		if len(l) < 2 || l[1] != ':' || !isLetter(l[0]) {
-			return nil, &SyntaxError{Line: line, Msg: fmt.Sprintf("%q is not an \"X:value\" field", clip(l))}
+			return nil, &SyntaxError{Line: line, Msg: fmt.Sprintf("%q is not an \"X:value\" field", pkginfo.Clip(l))}
 		}
 		if start == 0 {
 			start = line
@@ -181,9 +182,9 @@ func (r *Record) set(f byte, v string, lists *listArena) error {
 	case 'A':
 		r.Arch = v
 	case 'S':
-		r.Size, err = nonNegative(v, 64)
+		r.Size, err = pkginfo.NonNegative(v, 64)
 	case 'I':
-		r.InstalledSize, err = nonNegative(v, 64)
+		r.InstalledSize, err = pkginfo.NonNegative(v, 64)
 	case 'T':
 		r.Description = v
 	case 'U':
@@ -195,13 +196,12 @@ func (r *Record) set(f byte, v string, lists *listArena) error {
 	case 'm':
 		r.Maintainer = v
 	case 't':
-		r.BuildTime, err = nonNegative(v, 64)
+		r.BuildTime, err = pkginfo.NonNegative(v, 64)
 	case 'c':
 		r.Commit = v
 	case 'k':
-		var n int64
-		n, err = nonNegative(v, 32)
-		r.ProviderPriority, r.HasPriority = int(n), err == nil
+		r.ProviderPriority, err = pkginfo.Priority(v)
+		r.HasPriority = err == nil
 	case 'D':
 		r.Depends, err = lists.atoms(v)
 	case 'p':
@@ -211,9 +211,7 @@ func (r *Record) set(f byte, v string, lists *listArena) error {
 	case 'r':
 		r.Replaces, err = lists.atoms(v)
 	case 'q':
-		var n int64
-		n, err = nonNegative(v, 32)
-		r.ReplacesPriority = int(n)
+		r.ReplacesPriority, err = pkginfo.Priority(v)
 	default:
 		if f >= 'A' && f <= 'Z' {
 			r.Uninstallable = true
@@ -223,21 +221,6 @@ func (r *Record) set(f byte, v string, lists *listArena) error {
 }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
-
-func nonNegative(s string, bits int) (int64, error) {
-	n, err := strconv.ParseInt(s, 10, bits)
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("%q is not a non-negative %d-bit integer", clip(s), bits)
-	}
-	return n, nil
-}
-
-func clip(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "..."
-	}
-	return s
-}
 
 // Format writes records as APKINDEX text in apk's field order (C P V A S I
 // T U L o m t c k D p i, then r and q), a blank line after each record.

@@ -69,7 +69,7 @@ func parseBase(b *Base, pkgs []Package) (*baseDB, error) {
 		var file *baseFile
 		for _, l := range strings.Split(block, "\n") {
 			if len(l) < 2 || l[1] != ':' {
-				return nil, fmt.Errorf("layer: the base's installed database, record %d: line %q is not \"X:value\"; rebuild the base image", n+1, clip(l))
+				return nil, fmt.Errorf("layer: the base's installed database, record %d: line %q is not \"X:value\"; rebuild the base image", n+1, pkginfo.Clip(l))
 			}
 			switch l[0] {
 			case 'F':
@@ -243,11 +243,4 @@ func (db *baseDB) triggers(b *bytes.Buffer, data []byte) {
 			b.WriteString(l + "\n")
 		}
 	}
-}
-
-func clip(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "..."
-	}
-	return s
 }

@@ -45,7 +45,7 @@ func Parse(r io.Reader) (*Info, error) {
 		key, value, ok := strings.Cut(text, "=")
 		key, value = strings.TrimSpace(key), strings.TrimSpace(value)
 		if !ok || key == "" {
-			return nil, &SyntaxError{Line: line, Msg: fmt.Sprintf("%q is not a \"key = value\" line", clip(text))}
+			return nil, &SyntaxError{Line: line, Msg: fmt.Sprintf("%q is not a \"key = value\" line", Clip(text))}
 		}
 		if single[key] {
 			if prev, dup := seen[key]; dup {
@@ -105,13 +105,10 @@ func (info *Info) set(key, value string) error {
 	case "packager":
 		info.Packager = value
 	case "provider_priority":
-		var n int64
-		n, err = nonNegative(value, 32)
-		info.ProviderPriority, info.HasPriority = int(n), err == nil
+		info.ProviderPriority, err = priority(value)
+		info.HasPriority = err == nil
 	case "replaces_priority":
-		var n int64
-		n, err = nonNegative(value, 32)
-		info.ReplacesPriority = int(n)
+		info.ReplacesPriority, err = priority(value)
 	// apk splits dependency lists on white space wherever they appear, as
 	// the index's D: line does: "depend = a b" is two atoms.
 	case "depend":
@@ -134,19 +131,22 @@ func (info *Info) set(key, value string) error {
 	return err
 }
 
-func nonNegative(s string, bits int) (int64, error) {
-	n, err := strconv.ParseInt(s, 10, bits)
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("value %q is not a non-negative %d-bit integer", clip(s), bits)
+// priority is Priority with .PKGINFO's wording ("value ...").
+func priority(s string) (int, error) {
+	n, err := Priority(s)
+	if err != nil {
+		return 0, fmt.Errorf("value %w", err)
 	}
 	return n, nil
 }
 
-func clip(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "..."
+// nonNegative is NonNegative with .PKGINFO's wording ("value ...").
+func nonNegative(s string, bits int) (int64, error) {
+	n, err := NonNegative(s, bits)
+	if err != nil {
+		return 0, fmt.Errorf("value %w", err)
 	}
-	return s
+	return n, nil
 }
 
 // Marshal writes info as a .PKGINFO in abuild's key order, so identical
