@@ -92,7 +92,7 @@ _ATTRS = dict({
         default = True,
     ),
     "max_layers": attr.int(
-        doc = "Split the apk packages into at most this many layers, grouped by origin: the `max_layers - 1` origins with the most bytes get a layer each (in install order), the last layer holds the other packages and the generated files (apk database, `/etc/apk`). A change to one package then re-pushes its origin's layer and the small last one. 1 (default) writes one layer; the `layer` output group is then a directory of `layer-NN.tar.gz`.",
+        doc = "Split the apk packages into at most this many layers (1 to 99), grouped by origin: the `max_layers - 1` origins with the most bytes get a layer each (in install order), the last layer holds the other packages and the generated files (apk database, `/etc/apk`). A change to one package then re-pushes its origin's layer and the small last one. 1 (default) writes one layer; the `layer` output group is then a directory of `layer-NN.tar.gz`.",
         default = 1,
     ),
     "busybox_links": attr.bool(
@@ -314,8 +314,9 @@ def _musl_base_image_impl(ctx):
         fail("give packages, base or both")
     if pkgs and base and pkgs.arch != base.arch:
         fail("packages are for {} but base {} is for {}".format(pkgs.arch, ctx.attr.base.label, base.arch))
-    if ctx.attr.max_layers < 1:
-        fail("max_layers must be at least 1")
+    if ctx.attr.max_layers < 1 or ctx.attr.max_layers > 99:
+        # layer-NN.tar.gz, read back in name order (layerstep.MaxLayers).
+        fail("max_layers must be from 1 to 99, not {}".format(ctx.attr.max_layers))
     if ctx.attr.accounts and not pkgs:
         fail("accounts need packages: they are written into the apk layer")
     arch = _image_arch(ctx, pkgs, base)

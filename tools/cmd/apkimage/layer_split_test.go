@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/sbom"
@@ -54,5 +55,25 @@ func TestLayerVerbMaxLayers(t *testing.T) {
 	}
 	if m.Digest != m.Layers[1].Digest {
 		t.Errorf("META digest %s is not the last layer's", m.Digest)
+	}
+}
+
+// The layers are read back in name order (layer-NN), so the count is
+// bounded; outside the bound the verb refuses before reading anything and
+// writes nothing.
+func TestLayerVerbMaxLayersBound(t *testing.T) {
+	f := newLockFixture(t)
+	for _, n := range []string{"0", "-1", "100"} {
+		t.Run(n, func(t *testing.T) {
+			dir := t.TempDir()
+			out, meta := filepath.Join(dir, "layers"), filepath.Join(dir, "meta.json")
+			err := layerMain(f.layerArgs(out, meta, "--max-layers", n))
+			if err == nil || !strings.Contains(err.Error(), "max layers "+n+" is outside 1..99") {
+				t.Fatalf("error %v, want the 1..99 bound", err)
+			}
+			if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+				t.Errorf("left %d files behind", len(ents))
+			}
+		})
 	}
 }

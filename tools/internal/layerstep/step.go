@@ -43,9 +43,18 @@ type Options struct {
 	BaseMeta   string // the base layer's META.json
 }
 
+// MaxLayers bounds Options.MaxLayers: the layers are named layer-NN.tar.gz
+// and read back in name order (a base's apk database is in its last one),
+// so two digits must do; container runtimes refuse images of much more
+// than a hundred layers anyway.
+const MaxLayers = 99
+
 // Run checks the package files against the lock, verifies them and writes
 // the layer and its META.json; on failure neither output is written.
 func Run(o Options) error {
+	if o.MaxLayers < 1 || o.MaxLayers > MaxLayers {
+		return fmt.Errorf("max layers %d is outside 1..%d: give max_layers (--max-layers) from 1 to %d", o.MaxLayers, MaxLayers, MaxLayers)
+	}
 	l, err := lock.Read(o.Lock)
 	if err != nil {
 		return err
