@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What apko puts into an image, checked with real clients (make e2e):
-# //examples/service against e2e/expected/service/ (e2e/check), then each
-# platform copied out with skopeo and unpacked with umoci: accounts (passwd,
+# //examples/service:golden_test (e2e/expected/service/, listing_test),
+# then each platform copied out with skopeo and unpacked with umoci: accounts (passwd,
 # group, locked shadow, 0700 homes), the paths_tar entries and the
 # permission change on the unpacked root; config fields and annotations
 # with skopeo inspect; the index's annotations; service_app's base
@@ -22,8 +22,8 @@ $BAZEL build //examples/service //examples/service:service_app
 bin=$($BAZEL info bazel-bin 2>/dev/null)
 L=$bin/examples/service/service
 
-log "service: listings against e2e/expected/service"
-e2e_check --layout "$L" --expected e2e/expected/service
+log "service: listings against e2e/expected/service (//examples/service:golden_test)"
+$BAZEL test //examples/service:golden_test
 
 # line FILE TEXT: FILE has TEXT as one whole line.
 line() { grep -qxF -- "$2" "$1" || fail "$1 lacks the line: $2"; }
