@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/provenance"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/stablejson"
 )
 
 // provenanceMain writes SLSA provenance for an image or index built from a
@@ -64,7 +65,7 @@ func provenanceMain(args []string) error {
 	if err != nil {
 		return err
 	}
-	b, err := provenance.Marshal(p)
+	b, err := stablejson.Marshal(p)
 	if err != nil {
 		return err
 	}
@@ -84,7 +85,7 @@ func provenanceMain(args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", *layout, err)
 	}
-	if b, err = provenance.Marshal(st); err != nil {
+	if b, err = stablejson.Marshal(st); err != nil {
 		return err
 	}
 	return imgWriteFile(*statementOut, b)

@@ -10,6 +10,7 @@ import (
 	"reflect"
 
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/atomicfile"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/stablejson"
 )
 
 // Read reads and validates the lock file at path.
@@ -89,15 +90,11 @@ func (l *Lock) Marshal() ([]byte, error) {
 	if c.Architectures == nil {
 		c.Architectures = map[string]Arch{}
 	}
-	var buf bytes.Buffer
-	e := json.NewEncoder(&buf)
-	// URLs and atoms hold '&', '<' and '>': keep them readable.
-	e.SetEscapeHTML(false)
-	e.SetIndent("", "  ")
-	if err := e.Encode(&c); err != nil {
+	b, err := stablejson.Marshal(&c)
+	if err != nil {
 		return nil, fmt.Errorf("encoding the lock: %w", err)
 	}
-	return buf.Bytes(), nil
+	return b, nil
 }
 
 // Write validates l and writes it to path atomically: a temporary file in

@@ -1,10 +1,8 @@
 package provenance
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"sort"
@@ -188,17 +186,4 @@ func NewStatement(p Predicate, subjects []Subject) (Statement, error) {
 		}
 	}
 	return Statement{Type: StatementType, Subject: subjects, PredicateType: PredicateType, Predicate: p}, nil
-}
-
-// Marshal encodes v as indented JSON with a trailing newline. Struct fields
-// keep their declared order and map keys are sorted, so the bytes are stable.
-func Marshal(v interface{}) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }

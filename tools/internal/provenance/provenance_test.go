@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/stablejson"
 )
 
 // bundledLock is the e2e suite's lock: a real lock of eight architectures.
@@ -109,11 +111,11 @@ func TestBytesAreStable(t *testing.T) {
 		t.Fatal(err)
 	}
 	s2, _ := NewStatement(p2, subj)
-	b1, err := Marshal(s1)
+	b1, err := stablejson.Marshal(s1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b2, _ := Marshal(s2)
+	b2, _ := stablejson.Marshal(s2)
 	if !bytes.Equal(b1, b2) {
 		t.Fatalf("the same inputs gave different bytes:\n%s\n%s", b1, b2)
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/stablejson"
 )
 
 // Meta is META.json, what apkimage layer records of the layer it wrote:
@@ -46,14 +48,7 @@ func MarshalMeta(m Meta) ([]byte, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return stablejson.Marshal(v)
 }
 
 // ReadMeta reads a META.json written by apkimage layer.

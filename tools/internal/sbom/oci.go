@@ -1,7 +1,6 @@
 package sbom
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -9,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/stablejson"
 )
 
 // setDigest gives an image or index package its manifest digest: a SHA256
@@ -149,14 +150,11 @@ func WriteIndex(w io.Writer, x Index) error {
 
 // encode writes doc as JSON: keys sorted, two-space indent, trailing newline.
 func encode(w io.Writer, name string, doc *document) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	b, err := stablejson.Marshal(doc)
+	if err != nil {
 		return fmt.Errorf("encoding SBOM %s: %w", name, err)
 	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
+	if _, err := w.Write(b); err != nil {
 		return fmt.Errorf("writing SBOM %s: %w", name, err)
 	}
 	return nil

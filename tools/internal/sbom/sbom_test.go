@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/stablejson"
 )
 
 var twoPackages = Doc{
@@ -132,14 +134,11 @@ func TestWriteExact(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &v); err != nil {
 		t.Fatal(err)
 	}
-	var again bytes.Buffer
-	enc := json.NewEncoder(&again)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
+	again, err := stablejson.Marshal(v)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if again.String() != buf.String() {
+	if string(again) != buf.String() {
 		t.Error("output keys are not sorted")
 	}
 }
