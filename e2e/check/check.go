@@ -79,11 +79,7 @@ func run(layoutDir, expectedDir string, update bool) error {
 	if lay.Version != "1.0.0" {
 		return fmt.Errorf("%s/oci-layout: imageLayoutVersion %q, want 1.0.0", layoutDir, lay.Version)
 	}
-	var top index
-	if err := readJSON(filepath.Join(layoutDir, "index.json"), &top); err != nil {
-		return err
-	}
-	images, err := images(layoutDir, top)
+	images, err := images(layoutDir)
 	if err != nil {
 		return err
 	}
@@ -101,9 +97,13 @@ func run(layoutDir, expectedDir string, update bool) error {
 	return compare(expectedDir, listings, update)
 }
 
-// images returns the image manifests of the layout: those of a nested index
-// (an index layout) or the single one of an image layout.
-func images(dir string, top index) ([]descriptor, error) {
+// images returns the image manifests of the layout dir: those of a nested
+// index (an index layout) or the single one of an image layout.
+func images(dir string) ([]descriptor, error) {
+	var top index
+	if err := readJSON(filepath.Join(dir, "index.json"), &top); err != nil {
+		return nil, err
+	}
 	if len(top.Manifests) == 1 && top.Manifests[0].MediaType == ociIndex {
 		var inner index
 		if err := readBlobJSON(dir, top.Manifests[0], &inner); err != nil {

@@ -24,11 +24,7 @@ type elfWant struct {
 // checkELF checks that file (e.g. /app) in every platform's image of the
 // layout is an ELF executable for that platform, and prints one line each.
 func checkELF(layoutDir, file string) error {
-	var top index
-	if err := readJSON(filepath.Join(layoutDir, "index.json"), &top); err != nil {
-		return err
-	}
-	imgs, err := images(layoutDir, top)
+	imgs, err := images(layoutDir)
 	if err != nil {
 		return err
 	}

@@ -15,11 +15,7 @@ import (
 // into dir, in order, so a test can chroot into it. It refuses names that
 // leave dir; whiteouts are not expected in images of these rules.
 func unpack(layoutDir, want, dir string) error {
-	var top index
-	if err := readJSON(filepath.Join(layoutDir, "index.json"), &top); err != nil {
-		return err
-	}
-	imgs, err := images(layoutDir, top)
+	imgs, err := images(layoutDir)
 	if err != nil {
 		return err
 	}
