@@ -1,12 +1,8 @@
 package main
 
 import (
-	"archive/tar"
-	"bytes"
-	"compress/gzip"
 	"crypto/rand"
 	"crypto/rsa"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -81,29 +77,12 @@ func TestHostileWeakKey(t *testing.T) {
 	})
 }
 
-// hLayerFile returns the content of name in a gzipped layer.
+// hLayerFile returns the content of name in the gzipped layer at path.
 func hLayerFile(t *testing.T, path, name string) string {
 	t.Helper()
 	gz, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(zr)
-	for {
-		h, err := tr.Next()
-		if err != nil {
-			t.Fatalf("%s has no %s: %v", path, name, err)
-		}
-		if h.Name == name {
-			b, err := io.ReadAll(tr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return string(b)
-		}
-	}
+	return ltTarFile(t, gz, name)
 }

@@ -69,11 +69,7 @@ func imageMain(args []string) error {
 	if *out == "" || !platform.set {
 		return imgUsageError(fs, "--out and --platform are required")
 	}
-	when, err := mtimeValue(fs, *mtime)
-	if err != nil {
-		return err
-	}
-	st, err := stampResult(when, stampF.list, stampKeys)
+	st, err := stampResult(fs, *mtime, stampF.list, stampKeys)
 	if err != nil {
 		return err
 	}

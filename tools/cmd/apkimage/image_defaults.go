@@ -1,8 +1,8 @@
 package main
 
 import (
+	"flag"
 	"strings"
-	"time"
 
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/extralayer"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/sbom"
@@ -38,12 +38,15 @@ func readExtra(p string) (*extralayer.Spec, error) {
 	return extralayer.ReadSpec(p)
 }
 
-// stampResult decides the created time and the stamped annotations.
-// Without status files the result depends only on created (--mtime).
-func stampResult(created time.Time, statusFiles []string, keys imgKV) (*stamp.Result, error) {
+// stampResult checks --mtime and decides the created time and the stamped
+// annotations. Without status files the result depends only on --mtime.
+func stampResult(fs *flag.FlagSet, mtime int64, statusFiles []string, keys imgKV) (*stamp.Result, error) {
+	created, err := mtimeValue(fs, mtime)
+	if err != nil {
+		return nil, err
+	}
 	var status map[string]string
 	if len(statusFiles) > 0 {
-		var err error
 		if status, err = stamp.ReadStatus(statusFiles...); err != nil {
 			return nil, err
 		}

@@ -39,11 +39,7 @@ func indexMain(args []string) error {
 	if *out == "" || len(layouts) == 0 {
 		return imgUsageError(fs, "--out and at least one LAYOUT are required")
 	}
-	when, err := mtimeValue(fs, *mtime)
-	if err != nil {
-		return err
-	}
-	st, err := stampResult(when, stampF.list, stampKeys)
+	st, err := stampResult(fs, *mtime, stampF.list, stampKeys)
 	if err != nil {
 		return err
 	}
