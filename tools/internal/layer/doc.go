@@ -60,8 +60,9 @@
 //
 // # Resources and failure
 //
-// File contents are spooled to one temporary file (removed before Write
-// returns) and read back in sorted order, so memory grows with the number
-// of entries, not their size. If Write returns an error, whatever it wrote
-// to w is incomplete and must be discarded.
+// File contents are spooled and read back in sorted order, so memory grows
+// with the number of entries, not their size: up to 1 MiB of contents stays
+// in memory, and beyond that the same 1 MiB becomes the write buffer of one
+// temporary file (removed before Write returns). If Write returns an error,
+// whatever it wrote to w is incomplete and must be discarded.
 package layer

@@ -65,7 +65,7 @@ type Options struct {
 	// Busybox gives busybox's applet links when a package installs
 	// /bin/busybox and no /etc/busybox-paths.d list; nil creates no links.
 	Busybox    BusyboxLinks
-	TempDir    string // directory of the content spool; "" means os.TempDir()
+	TempDir    string // directory of the content spool (over 1 MiB of contents); "" means os.TempDir()
 	Base       *Base  // the apk database of the image this layer is stacked on
 	MaxEntries int    // 0 means DefaultMaxEntries
 }

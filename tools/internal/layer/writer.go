@@ -14,15 +14,23 @@ import (
 // entries written. keep, when not nil, selects the entries to write.
 func writeTar(w io.Writer, t *tree, sp spool, mtime time.Time, keep map[*entry]bool) (int, error) {
 	order := make([]*entry, 0, len(t.entries))
+	var largest int64 // the largest content, which bounds the copy buffer
 	for _, e := range t.entries {
 		if keep == nil || keep[e] {
 			order = append(order, e)
+			if e.typ == tar.TypeReg {
+				if n := e.node.size + int64(len(e.node.extra)); n > largest {
+					largest = n
+				}
+			}
 		}
 	}
 	sort.Slice(order, func(i, j int) bool { return tarLess(order[i], order[j]) })
 
 	tw := tar.NewWriter(w)
-	buf := make([]byte, copyBufSize)
+	// A layer of small files needs no 1 MiB buffer.
+	buf := grow(nil, largest, copyBufSize)
+	buf = buf[:cap(buf)]
 	// first maps a hardlinked inode to the name that carries its content;
 	// later names of the same inode become hardlinks to it, which sort
 	// after it.
