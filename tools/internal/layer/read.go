@@ -85,6 +85,10 @@ func (t *tree) addEntry(owner int32, hdr *tar.Header, r io.Reader, sp spool) err
 			if errors.As(err, &short) {
 				return unsafe(err.Error())
 			}
+			var spoolErr *spoolError
+			if errors.As(err, &spoolErr) {
+				return spoolErr
+			}
 			return fmt.Errorf("layer: reading /%s of package %s: %w; re-fetch and verify the package", key, t.label(owner), err)
 		}
 		e.typ, e.node, e.sum, e.hasSum = tar.TypeReg, &inode{meta: e.meta, off: off, size: hdr.Size}, sum, true

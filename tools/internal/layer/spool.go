@@ -110,17 +110,25 @@ func (s *fileSpool) Write(p []byte) (int, error) {
 	return written, nil
 }
 
+// spoolError is a failure of the spool's own file, which store reports
+// in the middle of copying a package's file: the caller passes it on as it
+// is, since the package is not at fault.
+type spoolError struct{ err error }
+
+func (e *spoolError) Error() string { return e.err.Error() }
+func (e *spoolError) Unwrap() error { return e.err }
+
 // flush writes the buffer to the file, creating the file first if needed.
 func (s *fileSpool) flush() error {
 	if s.f == nil {
 		f, err := os.CreateTemp(s.dir, "layer-spool-*")
 		if err != nil {
-			return fmt.Errorf("layer: creating the content spool in %q: %w; set a writable temporary directory", s.dir, err)
+			return &spoolError{fmt.Errorf("layer: creating the content spool in %q: %w; set a writable temporary directory", s.dir, err)}
 		}
 		s.f = f
 	}
 	if _, err := s.f.Write(s.buf); err != nil {
-		return fmt.Errorf("layer: writing the content spool %s: %w; free space in the temporary directory", s.f.Name(), err)
+		return &spoolError{fmt.Errorf("layer: writing the content spool %s: %w; free space in the temporary directory", s.f.Name(), err)}
 	}
 	s.buf = s.buf[:0]
 	return nil

@@ -147,8 +147,10 @@ func TestWriteSpills(t *testing.T) {
 	body := strings.Repeat("0123456789abcdef", (spoolBufSize/16)+1000)
 	big := func() []Package { return []Package{pkg(t, "big", "1", reg("a", "x"), reg("big", body), reg("z", "y"))} }
 	missing := filepath.Join(t.TempDir(), "gone")
-	if _, err := Write(io.Discard, big(), Options{TempDir: missing}); err == nil || !strings.Contains(err.Error(), "creating the content spool") {
-		t.Fatalf("Write with TempDir %s = %v, want the spool's error", missing, err)
+	_, err := Write(io.Discard, big(), Options{TempDir: missing})
+	if err == nil || !strings.HasPrefix(err.Error(), `layer: creating the content spool in "`+missing+`": `) ||
+		!strings.HasSuffix(err.Error(), "; set a writable temporary directory") {
+		t.Fatalf("Write with TempDir %s = %v, want the spool's error alone (not a package's)", missing, err)
 	}
 	dir := t.TempDir()
 	var out bytes.Buffer
