@@ -57,7 +57,8 @@ bazel-test:
 # the release-binary and the from-source toolchain; sign.sh: cosign
 # sign/attest and verify against a registry; remote.sh: a build on Bazel's
 # own remote-execution worker; stack.sh: an image stacked on a base with
-# packages, seen by umoci, syft and the SPDX validator. Each starts and
+# packages, seen by umoci, syft and the SPDX validator; busybox.sh:
+# busybox's applet links, seen by umoci and syft, run in a chroot. Each starts and
 # stops its own servers on 127.0.0.1.
 e2e:
 	bash e2e/run.sh
@@ -67,6 +68,7 @@ e2e:
 	bash e2e/examples.sh
 	bash e2e/features.sh
 	bash e2e/stack.sh
+	bash e2e/busybox.sh
 	bash e2e/hostile.sh
 	bash e2e/sign.sh
 	bash e2e/remote.sh

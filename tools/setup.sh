@@ -92,6 +92,40 @@ fi
 # ARMv6 cross-compiled (a few minutes, once; see the script).
 bash "$root/tools/musl_sysroots.sh" "$cache/musl-sysroots" "$debdir"
 
+# busybox for the bundled mirror's x86_64 busybox packages: Debian
+# bookworm's static amd64 build, unchanged (testmirror reads
+# $cache/busybox-static/bin/busybox and its ORIGIN line). The version and
+# the binary's sha256 are pinned: the mirror's bytes depend on them.
+bb_version=1:1.35.0-4+deb12u1+b1
+bb_sha256=3d9f2889d6782537624a4e1a10e68a2ddd53e0ee8bac02676f27308f42ec6bf6
+bbdir=$cache/busybox-static
+if [ "$(sha256sum "$bbdir/bin/busybox" 2>/dev/null | cut -d' ' -f1)" != "$bb_sha256" ]; then
+  say "downloading busybox-static:amd64=$bb_version"
+  if ! dpkg --print-foreign-architectures | grep -qx amd64 && [ "$(dpkg --print-architecture)" != amd64 ]; then
+    dpkg --add-architecture amd64
+    apt-get -o DPkg::Lock::Timeout=600 update -qq || say "apt-get update reported errors; trying the download anyway"
+  fi
+  bbtmp=$(mktemp -d "$cache/.busybox-static.XXXXXX")
+  (cd "$bbtmp" && apt-get download -qq "busybox-static:amd64=$bb_version" >/dev/null 2>&1) || {
+    rm -rf "$bbtmp"
+    say "cannot download busybox-static:amd64=$bb_version (the bundled mirror's busybox); is Debian bookworm in the apt sources?"
+    exit 1
+  }
+  dpkg-deb -x "$bbtmp"/busybox-static_*_amd64.deb "$bbtmp/deb"
+  got=$(sha256sum "$bbtmp/deb/bin/busybox" | cut -d' ' -f1)
+  if [ "$got" != "$bb_sha256" ]; then
+    rm -rf "$bbtmp"
+    say "busybox-static $bb_version's bin/busybox has sha256 $got, want $bb_sha256: not the pinned build"
+    exit 1
+  fi
+  mkdir -p "$bbtmp/out/bin"
+  install -m 0755 "$bbtmp/deb/bin/busybox" "$bbtmp/out/bin/busybox"
+  echo "Debian bookworm busybox-static $bb_version amd64, unchanged" > "$bbtmp/out/ORIGIN"
+  rm -rf "$bbdir"
+  mv "$bbtmp/out" "$bbdir"
+  rm -rf "$bbtmp"
+fi
+
 # --- Go tools the tests use (built from the Go module proxy) ----------------
 # crane validates images and talks to the test registry, syft lists the
 # packages an image holds, buildifier formats and lints Starlark, staticcheck

@@ -24,7 +24,7 @@ func TestCommandLine(t *testing.T) {
 		{"short help", []string{"-h"}, 0, []string{"usage: testmirror VERB"}, nil},
 		{"help verb", []string{"help"}, 0, []string{"usage: testmirror VERB"}, nil},
 		{"generate help", []string{"generate", "--help"}, 0,
-			[]string{"usage: testmirror generate --out DIR", "-out", "-sysroots", "-arch", "-hello"}, nil},
+			[]string{"usage: testmirror generate --out DIR", "-out", "-sysroots", "-arch", "-hello", "-busybox"}, nil},
 		{"serve help", []string{"serve", "-h"}, 0,
 			[]string{"usage: testmirror serve --dir DIR", "-dir", "-addr", "-port-file"}, nil},
 		{"help after other flags", []string{"serve", "--addr", "127.0.0.1:0", "--help"}, 0,

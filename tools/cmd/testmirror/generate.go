@@ -24,6 +24,9 @@ type genOptions struct {
 	Arches      []string // Alpine arches to generate
 	Hello       string   // "auto", "require" or "none"
 	HelloScript string   // e2e/hello/build.sh
+	// Busybox is the directory of Debian's busybox-static (bin/busybox
+	// and ORIGIN) for x86_64's busybox packages, or "none".
+	Busybox string
 	// Bump is "ARCH/NAME": that one package gets its release number
 	// raised by one (X-r0 becomes X-r1), for benchmarks of a one-package
 	// change. Empty for the bundled mirror.
@@ -38,9 +41,10 @@ func generateCmd(args []string) error {
 	fs.StringVar(&opt.Sysroots, "sysroots", defaultSysroots(), "directory holding a musl sysroot per arch (tools/setup.sh fills the default)")
 	archList := fs.String("arch", allArches(), "comma-separated Alpine arches to generate")
 	fs.StringVar(&opt.Hello, "hello", "auto", "hello packages: auto (omit with a warning when clang/lld are missing), require, none")
+	fs.StringVar(&opt.Busybox, "busybox", defaultBusybox(), "`DIR` holding Debian's static amd64 bin/busybox and ORIGIN for x86_64's busybox packages (tools/setup.sh fills the default), or none")
 	fs.StringVar(&opt.HelloScript, "hello-script", "", "path of e2e/hello/build.sh (default: found above the working directory)")
 	fs.StringVar(&opt.Bump, "bump", "", "`ARCH/NAME`: raise that package's release by one (benchmarks of a one-package change; not the bundled mirror)")
-	const usage = "testmirror generate --out DIR [--sysroots DIR] [--arch LIST] [--hello auto|require|none]"
+	const usage = "testmirror generate --out DIR [--sysroots DIR] [--arch LIST] [--hello auto|require|none] [--busybox DIR|none]"
 	if err := parseFlags(fs, usage, args); err != nil {
 		return err
 	}
@@ -68,6 +72,9 @@ func allArches() string {
 func generate(opt genOptions) (map[string][]byte, error) {
 	if opt.Hello != "auto" && opt.Hello != "require" && opt.Hello != "none" {
 		return nil, fmt.Errorf("--hello %q: want auto, require or none", opt.Hello)
+	}
+	if opt.Busybox == "" {
+		return nil, fmt.Errorf("--busybox is empty: give the directory tools/setup.sh fills (%s) or none", defaultBusybox())
 	}
 	if opt.Log == nil {
 		opt.Log = io.Discard
@@ -181,7 +188,7 @@ func generateArch(a arch, opt genOptions, s apkbuild.Signer) (map[string][]byte,
 	return files, nil
 }
 
-// inputsFor gathers an arch's loader and hello binary.
+// inputsFor gathers an arch's loader, busybox and hello binary.
 func inputsFor(a arch, opt genOptions) (archInputs, error) {
 	in := archInputs{CACert: testCAPEM}
 	loader, origin, err := sysrootLoader(opt.Sysroots, a)
@@ -189,6 +196,15 @@ func inputsFor(a arch, opt genOptions) (archInputs, error) {
 		return in, err
 	}
 	in.Loader, in.Origin = loader, origin
+	if a.APKArch == busyboxArch && opt.Busybox != "none" {
+		bin, origin, err := readBusybox(opt.Busybox)
+		if err != nil {
+			return in, err
+		}
+		if in.Busybox, err = busyboxSpecs(a, bin, origin); err != nil {
+			return in, err
+		}
+	}
 	if opt.Hello == "none" {
 		return in, nil
 	}

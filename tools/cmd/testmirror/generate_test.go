@@ -74,6 +74,9 @@ func wantPackages(a string, hello bool) []string {
 		p = append(p, "hello-1.0-r0", "hello-doc-1.0-r0")
 	}
 	p = append(p, "musl-1.2.3-r0")
+	if a == busyboxArch && testBusybox() != "none" {
+		p = append(p, "busybox-"+busyboxKeptList, "busybox-"+busyboxPathsDList)
+	}
 	sort.Strings(p)
 	return p
 }
@@ -330,10 +333,10 @@ func TestArchTableMatchesTheImage(t *testing.T) {
 	if got, want := allArches(), strings.Join(names, ","); got != want {
 		t.Errorf("arches %s, want %s", got, want)
 	}
-	if _, err := generate(genOptions{Arches: []string{"mips"}, Hello: "none"}); err == nil || !strings.Contains(err.Error(), "unknown arch") {
+	if _, err := generate(genOptions{Arches: []string{"mips"}, Hello: "none", Busybox: "none"}); err == nil || !strings.Contains(err.Error(), "unknown arch") {
 		t.Errorf("generate with an unknown arch: %v", err)
 	}
-	if _, err := generate(genOptions{Sysroots: t.TempDir(), Arches: []string{"x86_64"}, Hello: "none"}); err == nil || !strings.Contains(err.Error(), "tools/setup.sh") {
+	if _, err := generate(genOptions{Sysroots: t.TempDir(), Arches: []string{"x86_64"}, Hello: "none", Busybox: "none"}); err == nil || !strings.Contains(err.Error(), "tools/setup.sh") {
 		t.Errorf("generate without sysroots should point at tools/setup.sh: %v", err)
 	}
 }
@@ -357,7 +360,7 @@ func TestGenerateBump(t *testing.T) {
 		t.Skip("no x86_64 loader")
 	}
 	files, err := generate(genOptions{Sysroots: defaultSysroots(), Arches: names, Hello: "auto",
-		Bump: "x86_64/ca-certificates-bundle"})
+		Busybox: testBusybox(), Bump: "x86_64/ca-certificates-bundle"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -383,7 +386,7 @@ func TestGenerateBump(t *testing.T) {
 		t.Errorf("files that differ: %v, want %v", changed, want)
 	}
 	for _, bad := range []string{"x86_64/nope", "nope/musl", "x86_64"} {
-		if _, err := generate(genOptions{Sysroots: defaultSysroots(), Arches: []string{"x86_64"}, Hello: "none", Bump: bad}); err == nil {
+		if _, err := generate(genOptions{Sysroots: defaultSysroots(), Arches: []string{"x86_64"}, Hello: "none", Busybox: "none", Bump: bad}); err == nil {
 			t.Errorf("--bump %s: no error", bad)
 		}
 	}

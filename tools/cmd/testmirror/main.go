@@ -2,7 +2,7 @@
 // Alpine-format package repository for the eight architectures of the
 // musl-dynamic image, signed with a throwaway test key.
 //
-//	go run ./tools/cmd/testmirror generate --out DIR [--sysroots DIR] [--arch LIST] [--hello auto|require|none]
+//	go run ./tools/cmd/testmirror generate --out DIR [--sysroots DIR] [--arch LIST] [--hello auto|require|none] [--busybox DIR|none]
 //	go run ./tools/cmd/testmirror serve --dir DIR [--addr 127.0.0.1:0] [--port-file FILE]
 //
 // See README.md for where every byte comes from and for the fault paths

@@ -72,8 +72,17 @@ func sharedMirror(t *testing.T) (dir string, names []string) {
 	return shared.dir, shared.arches
 }
 
+// testBusybox is the busybox directory tools/setup.sh fills, or "none"
+// (busybox left out, its tests skipped) when it is not there.
+func testBusybox() string {
+	if _, _, err := readBusybox(defaultBusybox()); err != nil {
+		return "none"
+	}
+	return defaultBusybox()
+}
+
 func generateInto(dir string, names []string) error {
-	files, err := generate(genOptions{Sysroots: defaultSysroots(), Arches: names, Hello: "auto", Log: os.Stderr})
+	files, err := generate(genOptions{Sysroots: defaultSysroots(), Arches: names, Hello: "auto", Busybox: testBusybox(), Log: os.Stderr})
 	if err != nil {
 		return fmt.Errorf("generate: %w", err)
 	}

@@ -36,6 +36,8 @@ type archInputs struct {
 	Origin string // where the loader came from (the sysroot's ORIGIN line)
 	Hello  []byte // /usr/bin/hello for this arch; nil = no hello packages
 	CACert []byte // PEM of the test CA
+	// Busybox holds the busybox packages (x86_64 only); nil = none.
+	Busybox []apkbuild.Spec
 }
 
 // specs returns the packages of one architecture, sorted by name.
@@ -49,6 +51,7 @@ func specs(a arch, in archInputs) []apkbuild.Spec {
 	if in.Hello != nil {
 		out = append(out, helloSpec(a, in.Hello), helloDocSpec(a))
 	}
+	out = append(out, in.Busybox...)
 	sortSpecs(out)
 	return out
 }
@@ -177,6 +180,12 @@ func docsSpec(a arch) apkbuild.Spec {
 	return apkbuild.Spec{Info: i}
 }
 
+// sortSpecs sorts by name, then version as written (busybox has two).
 func sortSpecs(s []apkbuild.Spec) {
-	sort.Slice(s, func(i, j int) bool { return s[i].Info.Name < s[j].Info.Name })
+	sort.Slice(s, func(i, j int) bool {
+		if s[i].Info.Name != s[j].Info.Name {
+			return s[i].Info.Name < s[j].Info.Name
+		}
+		return s[i].Info.Version < s[j].Info.Version
+	})
 }

@@ -11,16 +11,20 @@ import (
 
 // defaultSysroots is where tools/setup.sh (tools/musl_sysroots.sh) puts one
 // musl sysroot per Alpine arch.
-func defaultSysroots() string {
+func defaultSysroots() string { return filepath.Join(cacheDir(), "musl-sysroots") }
+
+// cacheDir is tools/setup.sh's cache:
+// ${MUSL_DYNAMIC_CACHE:-${XDG_CACHE_HOME:-~/.cache}/musl-dynamic}.
+func cacheDir() string {
 	if c := os.Getenv("MUSL_DYNAMIC_CACHE"); c != "" {
-		return filepath.Join(c, "musl-sysroots")
+		return c
 	}
 	cache := os.Getenv("XDG_CACHE_HOME")
 	if cache == "" {
 		home, _ := os.UserHomeDir()
 		cache = filepath.Join(home, ".cache")
 	}
-	return filepath.Join(cache, "musl-dynamic", "musl-sysroots")
+	return filepath.Join(cache, "musl-dynamic")
 }
 
 // sysrootLoader returns an arch's musl loader (musl's libc.so is its own
