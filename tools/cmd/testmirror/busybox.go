@@ -38,13 +38,8 @@ func readBusybox(dir string) (bin []byte, origin string, err error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("no busybox for the x86_64 busybox packages: %v: run tools/setup.sh (it puts Debian's busybox-static in %s), pass --busybox DIR, or --busybox none to leave busybox out", err, dir)
 	}
-	o, err := os.ReadFile(filepath.Join(dir, "ORIGIN"))
-	if err != nil {
-		return nil, "", fmt.Errorf("%s has no ORIGIN file: re-run tools/setup.sh", dir)
-	}
-	origin = strings.TrimSpace(string(o))
-	if origin == "" || strings.Contains(origin, "\n") {
-		return nil, "", fmt.Errorf("%s/ORIGIN must be one non-empty line", dir)
+	if origin, err = readOrigin(dir); err != nil {
+		return nil, "", err
 	}
 	f, err := elf.NewFile(bytes.NewReader(bin))
 	if err != nil {

@@ -37,13 +37,8 @@ func sysrootLoader(sysroots string, a arch) (loader []byte, origin string, err e
 	if err != nil {
 		return nil, "", fmt.Errorf("no musl for %s: %v: run tools/setup.sh (it prepares a sysroot per arch in %s) or pass --sysroots", a.APKArch, err, sysroots)
 	}
-	o, err := os.ReadFile(filepath.Join(dir, "ORIGIN"))
-	if err != nil {
-		return nil, "", fmt.Errorf("%s has no ORIGIN file: re-run tools/setup.sh", dir)
-	}
-	origin = strings.TrimSpace(string(o))
-	if origin == "" || strings.Contains(origin, "\n") {
-		return nil, "", fmt.Errorf("%s/ORIGIN must be one non-empty line", dir)
+	if origin, err = readOrigin(dir); err != nil {
+		return nil, "", err
 	}
 	f, err := elf.NewFile(bytes.NewReader(loader))
 	if err != nil {
@@ -53,4 +48,19 @@ func sysrootLoader(sysroots string, a arch) (loader []byte, origin string, err e
 		return nil, "", fmt.Errorf("%s/lib/libc.so is a %v %v, want a %v shared object for %s: rebuild the sysroot (tools/setup.sh)", dir, f.Machine, f.Type, a.ELFMachine, a.APKArch)
 	}
 	return loader, origin, nil
+}
+
+// readOrigin returns DIR/ORIGIN's one line: where a cached input of the
+// mirror (a sysroot, busybox) came from, which its package description
+// repeats.
+func readOrigin(dir string) (string, error) {
+	o, err := os.ReadFile(filepath.Join(dir, "ORIGIN"))
+	if err != nil {
+		return "", fmt.Errorf("%s has no ORIGIN file: re-run tools/setup.sh", dir)
+	}
+	origin := strings.TrimSpace(string(o))
+	if origin == "" || strings.Contains(origin, "\n") {
+		return "", fmt.Errorf("%s/ORIGIN must be one non-empty line", dir)
+	}
+	return origin, nil
 }
