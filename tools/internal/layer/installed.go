@@ -13,9 +13,12 @@ import (
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkindex"
 )
 
-// installed renders /lib/apk/db/installed: the base image's packages that
-// stay, then per package of the layer in install order
-// the index fields, then its directories (F:, M: unless root 0755) and in
+// installed renders /lib/apk/db/installed as apk-tools 2.14's
+// apk_db_write_fdb does: the base image's packages that stay, then per
+// package of the layer in install order the index fields, then its
+// directories (F:, then M: with the metadata this package ships the
+// directory with unless root 0755 — a directory only implied by its files
+// has none, and the layer's merged metadata is never written here) and in
 // each its files (R:, a: unless root 0644, Z: SHA-1), a blank line after
 // each record.
 func installed(t *tree) []byte {
@@ -39,7 +42,7 @@ func installed(t *tree) []byte {
 			dirs = append(dirs, d)
 		}
 		for d := range byDir {
-			if !t.dirs[i][d] {
+			if _, shipped := t.dirs[i][d]; !shipped {
 				dirs = append(dirs, d)
 			}
 		}
@@ -48,8 +51,8 @@ func installed(t *tree) []byte {
 		sort.Slice(dirs, func(a, b int) bool { return dirs[a]+"/" < dirs[b]+"/" })
 		for _, d := range dirs {
 			b.WriteString("F:" + d + "\n")
-			if e := t.entries[d]; e != nil {
-				writeACL(&b, 'M', &e.meta, 0o755)
+			if m, shipped := t.dirs[i][d]; shipped {
+				writeACL(&b, 'M', &m, 0o755)
 			}
 			fs := byDir[d]
 			sort.Strings(fs)

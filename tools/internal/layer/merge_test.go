@@ -195,7 +195,8 @@ func TestMerge(t *testing.T) {
 			},
 			prefixes: []string{"srv/"},
 			want:     []string{"srv/ 5 755 0:0 0  0", "srv/x 0 644 0:0 1  0"},
-			db:       []string{"P:a\n", "F:srv\nR:x\n"},
+			// The database keeps each package's own (TestInstalledDirACL).
+			db: []string{"P:a\n", "F:srv\nM:3:3:700\nR:x\n", "P:b\nV:1\nA:x86_64\nS:0\nI:0\nT:\nU:\nL:\nF:srv\n\n", "F:srv\nM:5:5:750\n\n"},
 		},
 		// The same, same owner: only the mode bits both grant stay.
 		{

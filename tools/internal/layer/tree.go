@@ -64,17 +64,19 @@ type tree struct {
 	pkgs       []Package
 	entries    map[string]*entry
 	maxEntries int
-	// dirs[i] are the directories package i ships; the installed database
-	// lists them with the parents of the package's files.
-	dirs []map[string]bool
+	// dirs[i] are the directories package i ships, with the metadata it
+	// ships them with: the installed database lists them with the parents
+	// of the package's files, and gives each package its own directory
+	// metadata (apk's diri->acl), not the merged one the layer holds.
+	dirs []map[string]meta
 	base *baseDB // the database of the image this layer is stacked on
 }
 
 func newTree(pkgs []Package, maxEntries int) *tree {
 	t := &tree{pkgs: pkgs, entries: map[string]*entry{}, maxEntries: maxEntries}
-	t.dirs = make([]map[string]bool, len(pkgs))
+	t.dirs = make([]map[string]meta, len(pkgs))
 	for i := range t.dirs {
-		t.dirs[i] = map[string]bool{}
+		t.dirs[i] = map[string]meta{}
 	}
 	return t
 }
@@ -131,7 +133,7 @@ func (t *tree) put(key, name string, e *entry) error {
 		return err
 	}
 	if e.typ == tar.TypeDir && e.owner >= 0 {
-		t.dirs[e.owner][key] = true
+		t.dirs[e.owner][key] = e.meta
 	}
 	old := t.entries[key]
 	if old == nil && e.owner >= 0 && e.typ != tar.TypeDir {
