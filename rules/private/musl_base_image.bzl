@@ -96,7 +96,7 @@ _ATTRS = dict({
         default = 1,
     ),
     "busybox_links": attr.bool(
-        doc = "When a package installs `/bin/busybox`, create its applet symlinks (from `/etc/busybox-paths.d/*` when shipped, else the applet list kept for that busybox version in `tools/internal/busybox/applets`), as busybox's install script would.",
+        doc = "Create busybox's applet symlinks as its install script would: when a package installs `/bin/busybox`, from `/etc/busybox-paths.d/busybox` when shipped, else the applet list kept for that busybox version in `tools/internal/busybox/applets`; a list `/etc/busybox-paths.d/<name>` of another package (Alpine's busybox-extras) links to its `/bin/<name>`.",
         default = True,
     ),
     "workdir": attr.string(

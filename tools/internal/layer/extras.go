@@ -23,32 +23,62 @@ const (
 )
 
 // BusyboxLinks returns busybox's applet links (relative, clean paths) for
-// the installed busybox package version; it is used when no package ships
-// /etc/busybox-paths.d.
+// the installed busybox package version; it is used when the busybox
+// package ships no /etc/busybox-paths.d list.
 type BusyboxLinks func(version string) ([]string, error)
 
-// addBusyboxLinks creates busybox's applet symlinks to /bin/busybox, as
-// its install script would: from the /etc/busybox-paths.d lists when a
-// package ships them, otherwise from links(version). Paths a package
-// already installed are left alone.
+// addBusyboxLinks creates applet symlinks as the install scripts of
+// busybox and its siblings would (`/bin/<binary> --install -s`). A list
+// /etc/busybox-paths.d/<name> links to /bin/<name> when that is a regular
+// file (Alpine's busybox-extras ships /bin/busybox-extras and its own
+// list), otherwise to /bin/busybox when the same package installs it.
+// busybox's own links come from links(version) when its package ships no
+// list. busybox's links are made first, then the others by list name; a
+// path already in the tree, or linked before, is left alone, as
+// `--install -s` leaves existing files.
 func addBusyboxLinks(t *tree, sp spool, links BusyboxLinks) error {
 	bb := t.entries[busyboxKey]
-	if links == nil || bb == nil || bb.typ != tar.TypeReg {
+	if links == nil {
 		return nil
 	}
-	var lists []string
+	type list struct{ key, target string }
+	var lists []list
 	for k, e := range t.entries {
-		if strings.HasPrefix(k, busyboxPaths) && e.typ == tar.TypeReg {
-			lists = append(lists, k)
+		if !strings.HasPrefix(k, busyboxPaths) || e.typ != tar.TypeReg {
+			continue
+		}
+		target := "bin/" + path.Base(k)
+		if b := t.entries[target]; b == nil || b.typ != tar.TypeReg {
+			if bb == nil || bb.typ != tar.TypeReg || bb.owner != e.owner {
+				continue // nothing of its package to link to
+			}
+			target = busyboxKey
+		}
+		lists = append(lists, list{k, target})
+	}
+	sort.Slice(lists, func(i, j int) bool {
+		if bi, bj := lists[i].target == busyboxKey, lists[j].target == busyboxKey; bi != bj {
+			return bi
+		}
+		return lists[i].key < lists[j].key
+	})
+	own := len(lists) > 0 && lists[0].target == busyboxKey
+	if !own && bb != nil && bb.typ == tar.TypeReg && bb.owner >= 0 {
+		info := t.pkgs[bb.owner].Info
+		paths, err := links(info.Version)
+		if err != nil {
+			return fmt.Errorf("layer: busybox links for %s-%s: %w", info.Name, info.Version, err)
+		}
+		if err := t.addLinks(paths, busyboxKey); err != nil {
+			return err
 		}
 	}
-	sort.Strings(lists)
-	var paths []string
-	for _, k := range lists {
-		b, err := t.readSmall(k, sp)
+	for _, l := range lists {
+		b, err := t.readSmall(l.key, sp)
 		if err != nil {
 			return err
 		}
+		var paths []string
 		for i, line := range strings.Split(string(b), "\n") {
 			line = strings.TrimSpace(line)
 			if line == "" || strings.HasPrefix(line, "#") {
@@ -56,30 +86,29 @@ func addBusyboxLinks(t *tree, sp spool, links BusyboxLinks) error {
 			}
 			p, reason := cleanName(strings.TrimPrefix(line, "/"))
 			if reason != "" || p == "" {
-				return fmt.Errorf("layer: /%s of %s, line %d: %q is not a clean path; the package is broken", k, t.label(t.entries[k].owner), i+1, line)
+				return fmt.Errorf("layer: /%s of %s, line %d: %q is not a clean path; the package is broken", l.key, t.label(t.entries[l.key].owner), i+1, line)
 			}
 			paths = append(paths, p)
 		}
-	}
-	if len(lists) == 0 {
-		if bb.owner < 0 {
-			return nil
-		}
-		info := t.pkgs[bb.owner].Info
-		var err error
-		if paths, err = links(info.Version); err != nil {
-			return fmt.Errorf("layer: busybox links for %s-%s: %w", info.Name, info.Version, err)
+		if err := t.addLinks(paths, l.target); err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// addLinks adds symlinks to /target at paths (relative, clean) that are
+// not in the tree yet, in sorted order.
+func (t *tree) addLinks(paths []string, target string) error {
 	sort.Strings(paths)
 	for i, p := range paths {
-		if p == busyboxKey || i > 0 && p == paths[i-1] || t.entries[p] != nil {
+		if p == target || i > 0 && p == paths[i-1] || t.entries[p] != nil {
 			continue
 		}
 		if err := t.parents(p, p, -1); err != nil {
-			return fmt.Errorf("%w (busybox applet link /%s)", err, p)
+			return fmt.Errorf("%w (applet link /%s to /%s)", err, p, target)
 		}
-		e := &entry{typ: tar.TypeSymlink, meta: meta{mode: 0o777}, x: &special{linkname: "/" + busyboxKey}, owner: -1}
+		e := &entry{typ: tar.TypeSymlink, meta: meta{mode: 0o777}, x: &special{linkname: "/" + target}, owner: -1}
 		if err := t.add(p, e); err != nil {
 			return err
 		}

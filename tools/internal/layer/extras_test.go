@@ -6,13 +6,20 @@ import (
 	"testing"
 )
 
-// linksOf lists the symlinks to /bin/busybox in a layer.
+// linksOf lists the symlinks to /bin/busybox* in a layer; links to
+// /bin/busybox are listed without their target.
 func linksOf(t *testing.T, out []byte) []string {
 	var got []string
 	for _, l := range listing(t, out) {
-		if f := strings.Fields(l); len(f) >= 7 && f[1] == "2" && f[5] == "/bin/busybox" {
-			got = append(got, f[0]+" "+f[2]+" "+f[3])
+		f := strings.Fields(l)
+		if len(f) < 7 || f[1] != "2" || !strings.HasPrefix(f[5], "/bin/busybox") {
+			continue
 		}
+		s := f[0] + " " + f[2] + " " + f[3]
+		if f[5] != "/bin/busybox" {
+			s += " -> " + f[5]
+		}
+		got = append(got, s)
 	}
 	return got
 }
@@ -20,6 +27,8 @@ func linksOf(t *testing.T, out []byte) []string {
 func TestBusyboxLinks(t *testing.T) {
 	bin := reg("bin/busybox", "\x7fELF")
 	bin.mode = 0o755
+	extras := reg("bin/busybox-extras", "\x7fELF")
+	extras.mode = 0o755
 	kept := func(version string) ([]string, error) {
 		if version != "1.36.1-r2" {
 			t.Errorf("asked for version %q", version)
@@ -48,6 +57,41 @@ func TestBusyboxLinks(t *testing.T) {
 			},
 			links: kept,
 			want:  []string{"sbin/ip 777 0:0"},
+		},
+		{
+			// Alpine's busybox-extras: its own binary and list; busybox's
+			// links are made first and win.
+			name: "busybox-extras links to its own binary",
+			pkgs: func(t *testing.T) []Package {
+				return []Package{
+					pkg(t, "busybox", "1.36.1-r2", dir("bin"), bin, reg("etc/busybox-paths.d/busybox", "bin/ls\nusr/bin/arch\n")),
+					pkg(t, "busybox-extras", "1.36.1-r2", dir("bin"), extras, reg("etc/busybox-paths.d/busybox-extras", "usr/bin/arch\nusr/bin/telnet\n")),
+				}
+			},
+			links: kept,
+			want:  []string{"bin/ls 777 0:0", "usr/bin/arch 777 0:0", "usr/bin/telnet 777 0:0 -> /bin/busybox-extras"},
+		},
+		{
+			name: "busybox without a list keeps the kept list next to busybox-extras",
+			pkgs: func(t *testing.T) []Package {
+				return []Package{
+					pkg(t, "busybox", "1.36.1-r2", dir("bin"), bin),
+					pkg(t, "busybox-extras", "1.36.1-r2", dir("bin"), extras, reg("etc/busybox-paths.d/busybox-extras", "usr/bin/telnet\nbin/ls\n")),
+				}
+			},
+			links: kept,
+			want:  []string{"bin/ls 777 0:0", "bin/sh 777 0:0", "usr/bin/telnet 777 0:0 -> /bin/busybox-extras", "usr/bin/wget 777 0:0"},
+		},
+		{
+			name: "a list with nothing of its package to link to",
+			pkgs: func(t *testing.T) []Package {
+				return []Package{
+					pkg(t, "busybox", "1.36.1-r2", dir("bin"), bin, reg("etc/busybox-paths.d/busybox", "bin/ls\n")),
+					pkg(t, "stray", "1", reg("etc/busybox-paths.d/stray", "usr/bin/telnet\n")),
+				}
+			},
+			links: kept,
+			want:  []string{"bin/ls 777 0:0"},
 		},
 		{
 			name:  "turned off",

@@ -63,7 +63,8 @@ type Options struct {
 	Keys         []Key     // /etc/apk/keys/<name>, 0644
 	Accounts     []Account // appended to /etc/passwd and /etc/group
 	// Busybox gives busybox's applet links when a package installs
-	// /bin/busybox and no /etc/busybox-paths.d list; nil creates no links.
+	// /bin/busybox and no /etc/busybox-paths.d/busybox list; nil creates
+	// no applet links at all.
 	Busybox    BusyboxLinks
 	TempDir    string // directory of the content spool (over 1 MiB of contents); "" means os.TempDir()
 	Base       *Base  // the apk database of the image this layer is stacked on
