@@ -183,7 +183,8 @@ func stackFiles(base string, layers []image.Layer) ([]rootfs.Layer, error) {
 			return nil, fmt.Errorf("base: %w", err)
 		}
 		for _, l := range bl {
-			out = append(out, rootfs.Layer{Path: l.Path, Gzipped: l.Gzipped})
+			// Open checks the blob's digest and bounds decompression.
+			out = append(out, rootfs.Layer{Path: l.Path, Open: l.Open})
 		}
 	}
 	for _, l := range layers {

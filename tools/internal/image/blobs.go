@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -80,7 +81,7 @@ func compressLayer(dir, src string) (gzipx.Result, error) {
 		return gzipx.Result{}, fmt.Errorf("creating a blob: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // a no-op once renamed
-	res, err := gzipx.Compress(tmp, in)
+	res, err := compressChecked(tmp, in)
 	if err != nil {
 		err = fmt.Errorf("reading %s: %w", in.what(), err)
 	}
@@ -99,6 +100,28 @@ func compressLayer(dir, src string) (gzipx.Result, error) {
 	return res, nil
 }
 
+// compressChecked gzips the tar stream in into dst while checkTar reads
+// the same bytes: one pass over the input, and a refused tar stops the
+// compression with checkTar's reason.
+func compressChecked(dst io.Writer, in io.Reader) (gzipx.Result, error) {
+	pr, pw := io.Pipe()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tee := io.TeeReader(in, pw)
+		err := checkTar(tee)
+		if err == nil {
+			// Padding after the end-of-archive blocks belongs to the layer.
+			_, err = io.Copy(io.Discard, tee)
+		}
+		pw.CloseWithError(err) // nil: EOF for the compressor
+	}()
+	res, err := gzipx.Compress(dst, pr)
+	pr.CloseWithError(errors.New("compression stopped")) // unblocks the checker
+	<-done
+	return res, err
+}
+
 // addGzippedLayer measures an existing tar+gzip file and links it into the
 // layout's blobs.
 func addGzippedLayer(dir, src string) (gzipx.Result, error) {
@@ -112,6 +135,15 @@ func addGzippedLayer(dir, src string) (gzipx.Result, error) {
 		return gzipx.Result{}, err
 	}
 	return res, linkBlob(dir, src, res.Digest, res.Size)
+}
+
+// linkVerified checks the blob d of layout src against its descriptor
+// (verifyBlob) and links it into dir.
+func linkVerified(dir, src string, d v1.Descriptor) error {
+	if err := verifyBlob(src, d); err != nil {
+		return err
+	}
+	return linkBlob(dir, blobPath(src, d.Digest), d.Digest, d.Size)
 }
 
 // linkBlob puts the file src into the layout as blob h, by hard link when
@@ -158,20 +190,4 @@ func copyFile(src, dst string) error {
 		return fmt.Errorf("copying %s to %s: %w", src, dst, err)
 	}
 	return nil
-}
-
-// readBlob reads a small blob (manifest, config) and checks its digest.
-func readBlob(layout string, d v1.Descriptor) ([]byte, error) {
-	b, err := os.ReadFile(blobPath(layout, d.Digest))
-	if err != nil {
-		return nil, fmt.Errorf("reading blob %s: %w", d.Digest, err)
-	}
-	if int64(len(b)) != d.Size {
-		return nil, fmt.Errorf("blob %s is %d bytes, its descriptor says %d; the layout is damaged, rebuild it", d.Digest, len(b), d.Size)
-	}
-	sum := sha256.Sum256(b)
-	if d.Digest.Algorithm != "sha256" || hex.EncodeToString(sum[:]) != d.Digest.Hex {
-		return nil, fmt.Errorf("blob %s does not match its digest; the layout is damaged, rebuild it", d.Digest)
-	}
-	return b, nil
 }

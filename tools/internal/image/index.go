@@ -91,7 +91,7 @@ func buildIndex(tmp string, images []*single, annotations map[string]string) (*R
 func copyImage(dir string, s *single) error {
 	blobs := append([]v1.Descriptor{s.desc, s.manifest.Config}, s.manifest.Layers...)
 	for _, d := range blobs {
-		if err := linkBlob(dir, blobPath(s.dir, d.Digest), d.Digest, d.Size); err != nil {
+		if err := linkVerified(dir, s.dir, d); err != nil {
 			return err
 		}
 	}

@@ -67,7 +67,7 @@ func build(tmp string, base *single, spec Spec) (*Result, error) {
 			if !ok {
 				return nil, fmt.Errorf("base %s: layer %s has media type %q, which has no OCI equivalent here; use a base with gzip, zstd or plain tar layers", base.dir, l.Digest, l.MediaType)
 			}
-			if err := linkBlob(tmp, blobPath(base.dir, l.Digest), l.Digest, l.Size); err != nil {
+			if err := linkVerified(tmp, base.dir, l); err != nil {
 				return nil, fmt.Errorf("base %s: layer: %w", base.dir, err)
 			}
 			l.MediaType = mt

@@ -1,8 +1,10 @@
 package image
 
 import (
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,7 +27,7 @@ type single struct {
 // oci_image) or listing an image index of exactly one image manifest
 // (crane pull --format=oci, skopeo copy oci:).
 func readSingle(dir string) (*single, error) {
-	b, err := os.ReadFile(filepath.Join(dir, "index.json"))
+	b, err := readSmallFile(filepath.Join(dir, "index.json"), MaxJSONBlob)
 	if err != nil {
 		return nil, fmt.Errorf("layout %s: %w (is it an OCI image layout?)", dir, err)
 	}
@@ -60,6 +62,12 @@ func readSingle(dir string) (*single, error) {
 	}
 	if err := json.Unmarshal(mb, &s.manifest); err != nil {
 		return nil, fmt.Errorf("layout %s: parsing manifest %s: %w", dir, s.desc.Digest, err)
+	}
+	if mt := s.manifest.MediaType; mt != "" && mt != s.desc.MediaType {
+		return nil, fmt.Errorf("layout %s: manifest %s says it is a %q, its descriptor in %s says %q; the layout is damaged or hostile, rebuild it", dir, s.desc.Digest, mt, where, s.desc.MediaType)
+	}
+	if mt := s.manifest.Config.MediaType; mt != types.OCIConfigJSON && mt != types.DockerConfigJSON {
+		return nil, fmt.Errorf("layout %s: manifest %s has a config of media type %q, not an image config; pass a container image layout", dir, s.desc.Digest, mt)
 	}
 	cb, err := readBlob(dir, s.manifest.Config)
 	if err != nil {
@@ -112,7 +120,40 @@ func ociLayerType(mt types.MediaType) (types.MediaType, bool) {
 type LayerFile struct {
 	Path    string
 	Gzipped bool
+	desc    v1.Descriptor
+	layout  string
 }
+
+// Open checks the blob against its descriptor (size, sha256) before a byte
+// of it is decompressed, and returns its uncompressed tar stream, which
+// fails past MaxLayerExpand bytes.
+func (l LayerFile) Open() (io.ReadCloser, error) {
+	if err := verifyBlob(l.layout, l.desc); err != nil {
+		return nil, fmt.Errorf("layout %s: layer %w", l.layout, err)
+	}
+	f, _, err := openRegular(l.Path)
+	if err != nil {
+		return nil, fmt.Errorf("layout %s: layer %s: %w", l.layout, l.desc.Digest, err)
+	}
+	var r io.Reader = f
+	if l.Gzipped {
+		z, err := gzip.NewReader(f)
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("layout %s: layer %s: %w", l.layout, l.desc.Digest, err)
+		}
+		r = z
+	}
+	what := fmt.Sprintf("layout %s: layer %s", l.layout, l.desc.Digest)
+	return &layerReader{Reader: &capReader{r: r, max: MaxLayerExpand, what: what}, f: f}, nil
+}
+
+type layerReader struct {
+	io.Reader
+	f *os.File
+}
+
+func (l *layerReader) Close() error { return l.f.Close() }
 
 // LayerFiles returns the layer blobs of a single-platform layout, bottom
 // first.
@@ -126,9 +167,9 @@ func LayerFiles(dir string) ([]LayerFile, error) {
 		mt, _ := ociLayerType(l.MediaType)
 		switch mt {
 		case types.OCILayer:
-			out = append(out, LayerFile{Path: blobPath(dir, l.Digest), Gzipped: true})
+			out = append(out, LayerFile{Path: blobPath(dir, l.Digest), Gzipped: true, desc: l, layout: dir})
 		case types.OCIUncompressedLayer:
-			out = append(out, LayerFile{Path: blobPath(dir, l.Digest)})
+			out = append(out, LayerFile{Path: blobPath(dir, l.Digest), desc: l, layout: dir})
 		default:
 			return nil, fmt.Errorf("layout %s: layer %s has media type %q, which cannot be read here; use a base with gzip or plain tar layers", dir, l.Digest, l.MediaType)
 		}
@@ -151,7 +192,7 @@ type Summary struct {
 
 // Summarize reads a layout written by WriteLayout or MergeIndex.
 func Summarize(dir string) (*Summary, error) {
-	b, err := os.ReadFile(filepath.Join(dir, "index.json"))
+	b, err := readSmallFile(filepath.Join(dir, "index.json"), MaxJSONBlob)
 	if err != nil {
 		return nil, fmt.Errorf("layout %s: %w (is it an OCI image layout?)", dir, err)
 	}

@@ -77,7 +77,8 @@ func sniffTar(r io.Reader) (*tarInput, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading its %s stream: %w", c.name, err)
 		}
-		t.Reader, t.compression = bufio.NewReader(d), c.name
+		capped := &capReader{r: d, max: MaxLayerExpand, what: "its " + c.name + " stream"}
+		t.Reader, t.compression = bufio.NewReader(capped), c.name
 		break
 	}
 	block, err := t.Reader.(*bufio.Reader).Peek(blockSize)

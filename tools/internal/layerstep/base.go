@@ -10,8 +10,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/klauspost/compress/gzip"
-
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkfile"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/image"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/layer"
 )
@@ -36,7 +35,12 @@ func readBaseLayer(path string) (*layer.Base, error) {
 		sort.Strings(layers)
 		path = layers[len(layers)-1]
 	}
-	files, _, err := apkDBFiles(path, true)
+	rc, err := image.OpenTar(path)
+	if err != nil {
+		return fail(err)
+	}
+	files, _, err := apkDBFiles(rc)
+	rc.Close()
 	if err != nil {
 		return fail(err)
 	}
@@ -58,7 +62,13 @@ func readBaseLayout(dir string) (*layer.Base, error) {
 		return nil, fmt.Errorf("base image: %w", err)
 	}
 	for i := len(layers) - 1; i >= 0; i-- {
-		files, deleted, err := apkDBFiles(layers[i].Path, layers[i].Gzipped)
+		// Open checks the blob's digest before decompressing it.
+		rc, err := layers[i].Open()
+		if err != nil {
+			return nil, fmt.Errorf("base image: %w", err)
+		}
+		files, deleted, err := apkDBFiles(rc)
+		rc.Close()
 		if err != nil {
 			return nil, fmt.Errorf("base image %s, layer %d of %d: %w", dir, i+1, len(layers), err)
 		}
@@ -72,22 +82,9 @@ func readBaseLayout(dir string) (*layer.Base, error) {
 	return nil, nil
 }
 
-// apkDBFiles reads the apk database files of one layer tar. deleted
-// reports a whiteout of the database or a directory above it.
-func apkDBFiles(path string, gzipped bool) (files map[string][]byte, deleted bool, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, false, err
-	}
-	defer f.Close()
-	var r io.Reader = f
-	if gzipped {
-		z, err := gzip.NewReader(f)
-		if err != nil {
-			return nil, false, err
-		}
-		r = z
-	}
+// apkDBFiles reads the apk database files of one layer's tar stream.
+// deleted reports a whiteout of the database or a directory above it.
+func apkDBFiles(r io.Reader) (files map[string][]byte, deleted bool, err error) {
 	files = map[string][]byte{}
 	tr := tar.NewReader(r)
 	for {
@@ -102,6 +99,11 @@ func apkDBFiles(path string, gzipped bool) (files map[string][]byte, deleted boo
 		name := strings.TrimPrefix(pathpkg.Clean("/"+h.Name), "/")
 		switch name {
 		case "lib/apk/db/installed", "lib/apk/db/scripts.tar", "lib/apk/db/triggers", "etc/apk/world", "etc/apk/repositories":
+			// A link or device here would say nothing of what apk
+			// installed, and a sparse entry expands without bound.
+			if h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeRegA || apkfile.IsSparse(h) {
+				return nil, false, fmt.Errorf("/%s is not a regular file (tar type %q, link %q); the base image is damaged or hostile, rebuild it", name, h.Typeflag, h.Linkname)
+			}
 			b, err := io.ReadAll(io.LimitReader(tr, maxBaseFile+1))
 			if err != nil {
 				return nil, false, fmt.Errorf("/%s: %w", name, err)
