@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkfile"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkindex"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/pkginfo"
 )
@@ -56,35 +57,61 @@ type baseDB struct {
 // and Z: lines. Fields it does not know are kept as they are.
 func parseBase(b *Base, pkgs []Package) (*baseDB, error) {
 	db := &baseDB{files: map[string]*baseFile{}, owner: map[string]int{}}
+	for _, f := range []struct {
+		name string
+		list []string
+	}{{"/etc/apk/world", b.World}, {"/etc/apk/repositories", b.Repositories}} {
+		for _, v := range f.list {
+			if i := strings.IndexFunc(v, isControl); i >= 0 {
+				return nil, fmt.Errorf("layer: the base's %s: %q holds the control character 0x%02x; rebuild the base image", f.name, pkginfo.Clip(v), v[i])
+			}
+		}
+	}
 	mine := map[string]bool{}
 	for i := range pkgs {
 		mine[pkgs[i].Info.Name] = true
 	}
+	seen := map[string]int{} // package name → record
 	for n, block := range strings.Split(strings.TrimRight(string(b.Installed), "\n"), "\n\n") {
 		if strings.TrimSpace(block) == "" {
 			continue
+		}
+		bad := func(format string, a ...interface{}) error {
+			return fmt.Errorf("layer: the base's installed database, record %d: %s; rebuild the base image", n+1, fmt.Sprintf(format, a...))
 		}
 		var p basePkg
 		var dir *baseDir
 		var file *baseFile
 		for _, l := range strings.Split(block, "\n") {
 			if len(l) < 2 || l[1] != ':' {
-				return nil, fmt.Errorf("layer: the base's installed database, record %d: line %q is not \"X:value\"; rebuild the base image", n+1, pkginfo.Clip(l))
+				return nil, bad("line %q is not \"X:value\"", pkginfo.Clip(l))
+			}
+			// The lines are written back into the new database, which
+			// scanners read line by line: a control character (a lone
+			// carriage return among them) would forge what they show.
+			if i := strings.IndexFunc(l, isControl); i >= 0 {
+				return nil, bad("line %q holds the control character 0x%02x", pkginfo.Clip(l), l[i])
 			}
 			switch l[0] {
 			case 'F':
+				if _, reason := cleanName(l[2:]); reason != "" && l[2:] != "" || strings.HasPrefix(l[2:], "/") {
+					return nil, bad("directory %q %s", pkginfo.Clip(l[2:]), orAbsolute(reason))
+				}
 				p.dirs = append(p.dirs, baseDir{lines: []string{l}})
 				dir, file = &p.dirs[len(p.dirs)-1], nil
 			case 'M':
 				if dir == nil {
-					return nil, fmt.Errorf("layer: the base's installed database, record %d: M: before any F:; rebuild the base image", n+1)
+					return nil, bad("M: before any F:")
 				}
 				dir.lines = append(dir.lines, l)
 			case 'R':
 				if dir == nil {
-					return nil, fmt.Errorf("layer: the base's installed database, record %d: R: before any F:; rebuild the base image", n+1)
+					return nil, bad("R: before any F:")
 				}
 				key := l[2:]
+				if _, reason := cleanName(key); reason != "" || key == "" || strings.Contains(key, "/") || key == "." {
+					return nil, bad("file name %q is not a plain name (%s)", pkginfo.Clip(key), orSlash(reason))
+				}
 				if d := dir.lines[0][2:]; d != "" {
 					key = d + "/" + key
 				}
@@ -92,12 +119,12 @@ func parseBase(b *Base, pkgs []Package) (*baseDB, error) {
 				file = &dir.files[len(dir.files)-1]
 			case 'a', 'Z':
 				if file == nil {
-					return nil, fmt.Errorf("layer: the base's installed database, record %d: %c: before any R:; rebuild the base image", n+1, l[0])
+					return nil, bad("%c: before any R:", l[0])
 				}
 				file.lines = append(file.lines, l)
 			default:
 				if dir != nil {
-					return nil, fmt.Errorf("layer: the base's installed database, record %d: field %c: after the file lines; rebuild the base image", n+1, l[0])
+					return nil, bad("field %c: after the file lines", l[0])
 				}
 				p.header = append(p.header, l)
 			}
@@ -107,6 +134,12 @@ func parseBase(b *Base, pkgs []Package) (*baseDB, error) {
 			return nil, fmt.Errorf("layer: the base's installed database, record %d: %v; rebuild the base image", n+1, err)
 		}
 		p.rec = recs[0]
+		// apk keeps one record per name; two would both be written back
+		// and counted twice by every scanner.
+		if first, dup := seen[p.rec.Name]; dup {
+			return nil, bad("package %s is listed again (first in record %d)", p.rec.Name, first)
+		}
+		seen[p.rec.Name] = n + 1
 		p.info = pkginfo.Info{Name: p.rec.Name, Version: p.rec.Version, Origin: p.rec.Origin,
 			Replaces: p.rec.Replaces, ReplacesPriority: p.rec.ReplacesPriority}
 		// A package of the same name in this layer is an upgrade: apk
@@ -215,7 +248,12 @@ func (db *baseDB) scripts(tw *tar.Writer, data []byte, mtime time.Time) error {
 		if i < 0 || !keep[h.Name[:i]] {
 			continue
 		}
-		body, err := io.ReadAll(tr)
+		// A sparse entry's holes expand past the file's own size; a
+		// script is never one.
+		if h.Typeflag != tar.TypeReg || apkfile.IsSparse(h) || h.Size > int64(len(data)) {
+			return fmt.Errorf("layer: the base's scripts.tar: %s is not a plain file of at most the archive's size; rebuild the base image", h.Name)
+		}
+		body, err := io.ReadAll(io.LimitReader(tr, h.Size))
 		if err != nil {
 			return fmt.Errorf("layer: the base's scripts.tar: %w; rebuild the base image", err)
 		}
@@ -239,8 +277,24 @@ func (db *baseDB) triggers(b *bytes.Buffer, data []byte) {
 		keep[p.Checksum] = true
 	}
 	for _, l := range strings.Split(string(data), "\n") {
-		if sum, _, _ := strings.Cut(l, " "); l != "" && keep[sum] {
+		if sum, _, _ := strings.Cut(l, " "); l != "" && keep[sum] && strings.IndexFunc(l, isControl) < 0 {
 			b.WriteString(l + "\n")
 		}
 	}
+}
+
+func isControl(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }
+
+func orAbsolute(reason string) string {
+	if reason == "" {
+		return "is an absolute path"
+	}
+	return reason
+}
+
+func orSlash(reason string) string {
+	if reason == "" {
+		return `holds a "/" or is "."`
+	}
+	return reason
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkbuild"
 )
 
 // baseOf is what apkimage reads from a base image's apk layer.
@@ -117,5 +119,50 @@ func TestStackingBadBase(t *testing.T) {
 	_, _, err := write(t, Options{Base: &Base{Installed: []byte("P:a\nV:1\nR:x\n")}}, pkg(t, "b", "1"))
 	if err == nil || err.Error() != "layer: the base's installed database, record 1: R: before any F:; rebuild the base image" {
 		t.Fatalf("error %v", err)
+	}
+}
+
+// TestStackingHostileBase: a base image's apk database is input from
+// outside (any image can be a base). What would be written back forged,
+// or read without bound, is refused with the record named.
+func TestStackingHostileBase(t *testing.T) {
+	const rec = "P:a\nV:1\nC:Q1AAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"
+	sparseScript := apkbuild.SparseTar(apkbuild.SparsePAX, "a-1.Q1AAAAAAAAAAAAAAAAAAAAAAAAAAA=.post-install", 1<<62)
+	for _, tc := range []struct {
+		name string
+		base Base
+		want string
+	}{
+		{"a package listed twice", Base{Installed: []byte(rec + "F:etc\nR:x\n\n" + rec)},
+			"record 2: package a is listed again (first in record 1); rebuild the base image"},
+		{"carriage return in a line", Base{Installed: []byte("P:a\nV:1\nT:x\rP:forged\n")},
+			`record 1: line "T:x\rP:forged" holds the control character 0x0d`},
+		{"escape sequence in a line", Base{Installed: []byte("P:a\nV:1\nT:\x1b[2J\n")},
+			"holds the control character 0x1b"},
+		{"directory with ..", Base{Installed: []byte(rec + "F:usr/../../etc\nR:shadow\n")},
+			`record 1: directory "usr/../../etc" has a ".." component`},
+		{"absolute directory", Base{Installed: []byte(rec + "F:/etc\nR:shadow\n")},
+			`record 1: directory "/etc" is an absolute path`},
+		{"file name with ..", Base{Installed: []byte(rec + "F:etc\nR:../shadow\n")},
+			`record 1: file name "../shadow" is not a plain name (has a ".." component)`},
+		{"file name with a slash", Base{Installed: []byte(rec + "F:etc\nR:a/b\n")},
+			`record 1: file name "a/b" is not a plain name`},
+		{"world entry with a control character", Base{Installed: []byte(rec), World: []string{"a\x00b"}},
+			`the base's /etc/apk/world: "a\x00b" holds the control character 0x00`},
+		{"sparse script", Base{Installed: []byte(rec), Scripts: sparseScript},
+			"the base's scripts.tar: a-1.Q1AAAAAAAAAAAAAAAAAAAAAAAAAAA=.post-install is not a plain file of at most the archive's size"},
+		{"huge line", Base{Installed: []byte("P:a\nV:1\nT:" + strings.Repeat("x", 8<<20) + "\x01\n")},
+			"holds the control character 0x01"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := tc.base
+			_, _, err := write(t, Options{Base: &b}, pkg(t, "b", "1"))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error containing %q", err, tc.want)
+			}
+			if len(err.Error()) > 2000 {
+				t.Errorf("the message is %d bytes long", len(err.Error()))
+			}
+		})
 	}
 }
