@@ -101,7 +101,7 @@ func apkDBFiles(r io.Reader) (files map[string][]byte, deleted bool, err error) 
 		case "lib/apk/db/installed", "lib/apk/db/scripts.tar", "lib/apk/db/triggers", "etc/apk/world", "etc/apk/repositories":
 			// A link or device here would say nothing of what apk
 			// installed, and a sparse entry expands without bound.
-			if h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeRegA || apkfile.IsSparse(h) {
+			if h.Typeflag != tar.TypeReg && h.Typeflag != '\x00' || apkfile.IsSparse(h) {
 				return nil, false, fmt.Errorf("/%s is not a regular file (tar type %q, link %q); the base image is damaged or hostile, rebuild it", name, h.Typeflag, h.Linkname)
 			}
 			b, err := io.ReadAll(io.LimitReader(tr, maxBaseFile+1))
