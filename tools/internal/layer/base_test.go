@@ -1,6 +1,7 @@
 package layer
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -165,4 +166,29 @@ func TestStackingHostileBase(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzParseBase: the base's installed database, from any image, does not
+// panic the parser, and what it accepts writes back to a database that
+// parses to the same text (the new layer's database carries it on).
+func FuzzParseBase(f *testing.F) {
+	f.Add([]byte("P:a\nV:1\nA:x86_64\nC:Q1AAAAAAAAAAAAAAAAAAAAAAAAAAA=\nF:etc\nR:x\nZ:Q1BBBB=\nM:0:0:755\n\nP:b\nV:2\nF:usr/bin\nR:b\na:0:0:755\n"))
+	f.Add([]byte("P:a\nV:1\nF:etc\nR:x\n\nP:a\nV:1\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		db, err := parseBase(&Base{Installed: data}, nil)
+		if err != nil {
+			return
+		}
+		var once bytes.Buffer
+		db.write(&once)
+		db2, err := parseBase(&Base{Installed: once.Bytes()}, nil)
+		if err != nil {
+			t.Fatalf("the written database does not parse: %v\n%q", err, once.String())
+		}
+		var twice bytes.Buffer
+		db2.write(&twice)
+		if !bytes.Equal(once.Bytes(), twice.Bytes()) {
+			t.Fatalf("written twice differs:\n%q\n%q", once.String(), twice.String())
+		}
+	})
 }
