@@ -58,9 +58,14 @@ func FuzzReadSingle(f *testing.F) {
 	f.Add([]byte(`{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"DIGEST_M","size":SIZE_M}]}`),
 		[]byte(`{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"DIGEST_C","size":SIZE_C},"layers":[]}`),
 		[]byte(cfg))
+	// One directory for all executions: a TempDir each costs more than
+	// the parsing under test.
+	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, index, manifest, config []byte) {
-		dir := t.TempDir()
 		blobs := filepath.Join(dir, "blobs", "sha256")
+		if err := os.RemoveAll(filepath.Join(dir, "blobs")); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.MkdirAll(blobs, 0o755); err != nil {
 			t.Fatal(err)
 		}
