@@ -64,11 +64,11 @@ func ParseGroup(s string) (Group, error) {
 		g.Members = strings.Split(f[2], ",")
 	}
 	if !plainName(g.Name) {
-		return Group{}, fmt.Errorf("group %q: name %q is empty or has ':', ',', '/' or whitespace", s, g.Name)
+		return Group{}, fmt.Errorf("group %q: name %q is empty or has ':', ',', '/', a space or a control character", s, g.Name)
 	}
 	for _, m := range g.Members {
 		if !plainName(m) {
-			return Group{}, fmt.Errorf("group %q: member %q is empty or has ':', ',', '/' or whitespace", s, m)
+			return Group{}, fmt.Errorf("group %q: member %q is empty or has ':', ',', '/', a space or a control character", s, m)
 		}
 	}
 	return g, nil
@@ -83,7 +83,13 @@ func id(s string) (int, error) {
 }
 
 func plainName(s string) bool {
-	return s != "" && !strings.ContainsAny(s, ":,/ \t\r\n\x00")
+	return s != "" && !strings.ContainsAny(s, ":,/ ") && !hasControl(s)
+}
+
+// hasControl reports a control character: a line break splits the files'
+// lines, and the others (escapes, NUL) garble what tools print or read.
+func hasControl(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f }) >= 0
 }
 
 func checkUser(u User) error { return Check(u.Name, u.Home, u.Shell) }
@@ -95,11 +101,11 @@ func checkUser(u User) error { return Check(u.Name, u.Home, u.Shell) }
 func Check(name, home, shell string) error {
 	switch {
 	case !plainName(name):
-		return fmt.Errorf("user name %q is empty or has ':', ',', '/' or whitespace; use a plain name", name)
-	case !path.IsAbs(home) || path.Clean(home) != home || strings.ContainsAny(home, ":\r\n\x00"):
+		return fmt.Errorf("user name %q is empty or has ':', ',', '/', a space or a control character; use a plain name", name)
+	case !path.IsAbs(home) || path.Clean(home) != home || strings.Contains(home, ":") || hasControl(home):
 		return fmt.Errorf("home %q of user %q is not a clean absolute path; use one like /home/%s", home, name, name)
-	case strings.ContainsAny(shell, ":\r\n\x00"):
-		return fmt.Errorf("shell %q of user %q has ':' or a line break", shell, name)
+	case strings.Contains(shell, ":") || hasControl(shell):
+		return fmt.Errorf("shell %q of user %q has ':' or a control character", shell, name)
 	}
 	return nil
 }

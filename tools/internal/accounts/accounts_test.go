@@ -26,6 +26,13 @@ func TestParse(t *testing.T) {
 		{"app:01", User{}, `uid: "01" is not a number`},
 		{"a b:1", User{}, `user name "a b"`},
 		{"app:1:1:home", User{}, `home "home" of user "app" is not a clean absolute path`},
+		// Round 3: control characters other than line breaks garbled
+		// passwd too (an escape sequence, a vertical tab, DEL).
+		{"a\x1b[2Jb:1", User{}, `user name "a\x1b[2Jb" is empty or has ':', ',', '/', a space or a control character`},
+		{"app:1:1:/home/a\vb", User{}, `home "/home/a\vb" of user "app" is not a clean absolute path`},
+		{"app:1:1:/srv:/bin/sh\x7f", User{}, `shell "/bin/sh\x7f" of user "app" has ':' or a control character`},
+		{"app:1:1:/srv/../etc", User{}, `home "/srv/../etc" of user "app" is not a clean absolute path`},
+		{"app:2147483647", User{}, `uid: "2147483647" is not a number from 0 to 2147483646`},
 	} {
 		t.Run(c.in, func(t *testing.T) {
 			got, err := ParseUser(c.in)

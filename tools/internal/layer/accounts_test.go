@@ -71,7 +71,7 @@ func TestAccounts(t *testing.T) {
 			name:     "bad name",
 			pkgs:     func(t *testing.T) []Package { return nil },
 			accounts: []Account{{Name: "a:b"}},
-			err:      `layer: account: user name "a:b" is empty or has ':', ',', '/' or whitespace; use a plain name`,
+			err:      `layer: account: user name "a:b" is empty or has ':', ',', '/', a space or a control character; use a plain name`,
 		},
 		{
 			name:     "relative home",

@@ -2,6 +2,7 @@ package stamp
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -51,6 +52,9 @@ func ReadStatus(paths ...string) (map[string]string, error) {
 		}
 		err = sc.Err()
 		f.Close()
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, fmt.Errorf("reading workspace status %s: a line is longer than %d bytes; fix the --workspace_status_command script", p, maxStatus)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("reading workspace status %s: %w", p, err)
 		}
@@ -89,6 +93,9 @@ func Annotations(fixed time.Time, status, keys map[string]string) (*Result, erro
 				continue
 			}
 			if a != Created {
+				if err := checkValue(keys[a], v); err != nil {
+					return nil, err
+				}
 				res.Annotations[a] = v
 				continue
 			}
@@ -101,6 +108,32 @@ func Annotations(fixed time.Time, status, keys map[string]string) (*Result, erro
 	}
 	res.Annotations[Created] = res.Created.Format(time.RFC3339)
 	return res, nil
+}
+
+// MaxValue bounds a stamped annotation value: a revision, a URL or a
+// version is short, and every byte lands in the manifest, which registries
+// cap at a few MB.
+const MaxValue = 64 << 10
+
+// checkValue refuses a status value that would carry control characters
+// (terminal escapes, line breaks) into the manifest, or that is too long.
+func checkValue(key, v string) error {
+	if len(v) > MaxValue {
+		return fmt.Errorf("workspace status key %s is %d bytes long, more than the %d an annotation may take; fix the --workspace_status_command script", key, len(v), MaxValue)
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < ' ' && c != '\t' || c == 0x7f {
+			return fmt.Errorf("workspace status key %s = %q holds the control character 0x%02x; fix the --workspace_status_command script", key, clip(v), c)
+		}
+	}
+	return nil
+}
+
+func clip(v string) string {
+	if len(v) > 80 {
+		return v[:80] + "..."
+	}
+	return v
 }
 
 func lookup(status map[string]string, key string) (string, bool) {

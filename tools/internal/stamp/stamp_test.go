@@ -1,6 +1,7 @@
 package stamp
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -71,5 +72,30 @@ func TestReadStatus(t *testing.T) {
 	}
 	if _, err := ReadStatus(filepath.Join(dir, "missing.txt")); err == nil || !strings.Contains(err.Error(), "missing.txt") {
 		t.Errorf("missing file: error = %v", err)
+	}
+}
+
+// TestHostileStatus: workspace status values become manifest annotations;
+// control characters and huge values are refused with the key named, and
+// a status file without line breaks stops at the bound.
+func TestHostileStatus(t *testing.T) {
+	for _, tc := range []struct {
+		name, value, want string
+	}{
+		{"terminal escape", "abc\x1b]0;owned\x07", `workspace status key BUILD_SCM_REVISION = "abc\x1b]0;owned\a" holds the control character 0x1b`},
+		{"line break", "abc\ndef", "holds the control character 0x0a"},
+		{"huge value", strings.Repeat("a", MaxValue+1), "BUILD_SCM_REVISION is 65537 bytes long, more than the 65536"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Annotations(time.Unix(0, 0), map[string]string{"BUILD_SCM_REVISION": tc.value}, nil)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error = %v, want %q", err, tc.want)
+			}
+		})
+	}
+	p := filepath.Join(t.TempDir(), "volatile-status.txt")
+	os.WriteFile(p, bytes.Repeat([]byte("x"), maxStatus+10), 0o644)
+	if _, err := ReadStatus(p); err == nil || !strings.Contains(err.Error(), "a line is longer than 1048576 bytes") {
+		t.Fatalf("error = %v", err)
 	}
 }
