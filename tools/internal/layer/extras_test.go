@@ -1,6 +1,7 @@
 package layer
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -146,5 +147,48 @@ func TestDescribeRoot(t *testing.T) {
 	_, res, err = write(t, Options{}, pkg(t, "musl", "1", reg("lib/ld", "x")))
 	if err != nil || res.CABundle != "" || res.OSRelease != nil {
 		t.Errorf("bare root: %+v, %v", res, err)
+	}
+}
+
+// TestBusyboxPathsHostile: /etc/busybox-paths.d lists are package content;
+// links they ask for go through the same checks as a package's own
+// entries (round 3).
+func TestBusyboxPathsHostile(t *testing.T) {
+	bin := reg("bin/busybox", "\x7fELF")
+	kept := func(string) ([]string, error) { return nil, nil }
+	for _, tc := range []struct {
+		name string
+		pkgs []Package
+		want string
+	}{
+		{"a link through a symlinked directory", []Package{pkg(t, "busybox", "1", dir("bin"), bin, symlink("sbin", "/etc"),
+			reg("etc/busybox-paths.d/busybox", "/sbin/passwd\n"))}, "cannot write /sbin/passwd: /sbin is a symlink to /etc from busybox-1, and the layer never writes through symlinks"},
+		{"a link through a symlink to the root", []Package{pkg(t, "busybox", "1", dir("bin"), bin, symlink("usr/x", "/"),
+			reg("etc/busybox-paths.d/busybox", "/usr/x/etc/cron\n"))}, "cannot write /usr/x/etc/cron: /usr/x is a symlink to / from busybox-1"},
+		{"a line break smuggled as a carriage return", []Package{pkg(t, "busybox", "1", dir("bin"), bin,
+			reg("etc/busybox-paths.d/busybox", "/bin/a\rb\n"))}, `line 1: "/bin/a\rb" is not a clean path`},
+		{"a list past the size bound", []Package{pkg(t, "busybox", "1", dir("bin"), bin,
+			reg("etc/busybox-paths.d/busybox", strings.Repeat("/bin/aaaaaaaaaaaaaaa\n", 60000)))}, "is larger than 1048576 bytes"},
+		{"a dot-dot line", []Package{pkg(t, "busybox", "1", dir("bin"), bin,
+			reg("etc/busybox-paths.d/busybox", "../../etc/passwd\n"))}, `"../../etc/passwd" is not a clean path`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := write(t, Options{Busybox: kept}, tc.pkgs...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error = %v, want %q", err, tc.want)
+			}
+		})
+	}
+	// Thousands of links are fine: each is one symlink entry.
+	var list strings.Builder
+	for i := 0; i < 5000; i++ {
+		fmt.Fprintf(&list, "/usr/bin/applet%d\n", i)
+	}
+	out, _, err := write(t, Options{Busybox: kept}, pkg(t, "busybox", "1", dir("bin"), bin, reg("etc/busybox-paths.d/busybox", list.String())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(linksOf(t, out)); n != 5000 {
+		t.Errorf("%d links, want 5000", n)
 	}
 }
