@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/safename"
 )
 
 // Entry is one tar entry. Path is relative and clean ("etc/passwd").
@@ -22,8 +24,14 @@ type Entry struct {
 
 // Clean turns a user's absolute path into an entry path, or fails naming it.
 func Clean(p string) (string, error) {
-	if !path.IsAbs(p) || path.Clean(p) != p || p == "/" || strings.ContainsAny(p, "\x00\n") {
+	if !path.IsAbs(p) || path.Clean(p) != p || p == "/" {
 		return "", fmt.Errorf("path %q is not a clean absolute path below /; use one like /var/lib/app", p)
+	}
+	// The rules packages' entries obey: no control characters, names
+	// tar can unpack, no OCI whiteouts (which would delete lower layers'
+	// files).
+	if reason := safename.Path(p[1:]); reason != "" {
+		return "", fmt.Errorf("path %q %s; use a plain path like /var/lib/app", p, reason)
 	}
 	return p[1:], nil
 }

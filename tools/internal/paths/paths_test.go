@@ -84,6 +84,14 @@ func TestSpecErrors(t *testing.T) {
 		{"hardlink to nothing", Spec{Hardlinks: map[string]string{"/a": "/b"}}, `hard link /a points at /b, which is not a regular file of this layer`},
 		{"twice", Spec{Files: map[string]string{"/a": ""}, Symlinks: map[string]string{"/a": "b"}}, `/a is declared twice`},
 		{"file as parent", Spec{Files: map[string]string{"/a": "", "/a/b": ""}}, `/a/b needs /a to be a directory`},
+		// Round 3: what package entries may not be, paths may not be either.
+		{"carriage return in a path", Spec{Files: map[string]string{"/etc/a\rb": ""}}, `files: path "/etc/a\rb" contains the control character 0x0d`},
+		{"OCI whiteout", Spec{Files: map[string]string{"/etc/.wh.passwd": ""}}, `path "/etc/.wh.passwd" has a component starting with ".wh."`},
+		{"component over 255 bytes", Spec{Directories: map[string]string{"/" + strings.Repeat("a", 256): ""}}, "has a component of 256 bytes"},
+		{"dot-dot", Spec{Directories: map[string]string{"/var/../../etc": ""}}, `path "/var/../../etc" is not a clean absolute path`},
+		{"symlink target with a line break", Spec{Symlinks: map[string]string{"/a": "b\nc"}}, `symlinks /a: the target "b\nc" is longer than 4095 bytes or holds a control character`},
+		{"symlink then a file through it", Spec{Symlinks: map[string]string{"/a": "/etc"}, Files: map[string]string{"/a/passwd": ""}}, `/a/passwd needs /a to be a directory`},
+		{"hardlink to a path with ..", Spec{Files: map[string]string{"/a": ""}, Hardlinks: map[string]string{"/b": "/../etc/shadow"}}, `hardlinks /b: target: path "/../etc/shadow" is not a clean absolute path`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			entries, err := c.spec.Entries()

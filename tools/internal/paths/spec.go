@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
+
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/safename"
 )
 
 // Spec is what the paths_tar rule declares: absolute path → text. For
@@ -75,6 +78,9 @@ func (s *Spec) Entries() ([]Entry, error) {
 	err := add("symlinks", s.Symlinks, func(p, v string) (Entry, error) {
 		if v == "" {
 			return Entry{}, fmt.Errorf("the target is empty")
+		}
+		if len(v) > safename.MaxPath || strings.IndexFunc(v, func(r rune) bool { return r < ' ' || r == 0x7f }) >= 0 {
+			return Entry{}, fmt.Errorf("the target %q is longer than %d bytes or holds a control character", v, safename.MaxPath)
 		}
 		return Entry{Path: p, Type: tar.TypeSymlink, Mode: 0o777, Link: v}, nil
 	})
