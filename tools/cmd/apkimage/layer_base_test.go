@@ -232,3 +232,47 @@ func metaPackages(t *testing.T, meta string) []string {
 	}
 	return got
 }
+
+// TestLayerVerbHostileBaseLayout: a base layout whose layer blob was
+// swapped for other bytes of the same size (a tampered or damaged pull) is
+// refused by the layer verb before the blob is decompressed, with the blob
+// named, and nothing is written (round 3; the variants are in image
+// TestHostileBaseLayout).
+func TestLayerVerbHostileBaseLayout(t *testing.T) {
+	f := newLockFixture(t)
+	tmp := t.TempDir()
+	base := filepath.Join(tmp, "base")
+	imgRun(t, 0, "image", "--out", base, "--platform", "linux/amd64", "--layer", baseLayerFile(t, tmp))
+	blobs, err := filepath.Glob(filepath.Join(base, "blobs", "sha256", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var layer string
+	for _, b := range blobs { // the layer is the one gzip blob
+		if head, _ := os.ReadFile(b); len(head) > 2 && head[0] == 0x1f && head[1] == 0x8b {
+			layer = b
+		}
+	}
+	if layer == "" {
+		t.Fatal("no layer blob in the base")
+	}
+	gz, _ := os.ReadFile(layer)
+	gz[len(gz)/2] ^= 0xff
+	if err := os.WriteFile(layer, gz, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, meta := filepath.Join(tmp, "layer.tar.gz"), filepath.Join(tmp, "meta.json")
+	err = layerMain(f.layerArgs(out, meta, "--base-layout", base))
+	want := "base image: layout " + base + ": layer blob sha256:" + filepath.Base(layer) + " does not match its digest; the layout is damaged or hostile, rebuild it"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("got %v, want %q", err, want)
+	}
+	// The image verb links base blobs into its output only once verified.
+	img := filepath.Join(tmp, "img")
+	imgRun(t, 1, "image", "--out", img, "--platform", "linux/amd64", "--base", base)
+	for _, p := range []string{out, meta, img} {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s was written", p)
+		}
+	}
+}
