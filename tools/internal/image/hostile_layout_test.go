@@ -350,3 +350,41 @@ func TestHostileTars(t *testing.T) {
 		})
 	}
 }
+
+// TestHostileLayoutMessages: what a hostile layout says is quoted in
+// messages only in part, so an error stays readable (a media type or an
+// index of a few MB would otherwise be printed whole).
+func TestHostileLayoutMessages(t *testing.T) {
+	good := tarOf(t, map[string]string{"etc/os-release": "ID=base\n"})
+	for _, tc := range []struct {
+		name string
+		edit func(h *hostileBase)
+		want string
+	}{
+		{"a media type of 1 MB", func(h *hostileBase) {
+			h.index["manifests"] = []interface{}{map[string]interface{}{"mediaType": strings.Repeat("x", 1<<20), "digest": sha(nil), "size": 0}}
+		}, "not an image manifest"},
+		{"an index of 10,000 manifests", func(h *hostileBase) {
+			var ms []interface{}
+			for i := 0; i < 10000; i++ {
+				ms = append(ms, map[string]interface{}{"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": sha(nil), "size": 0,
+					"platform": map[string]string{"os": "linux", "architecture": strings.Repeat("a", 50)}})
+			}
+			h.index["manifests"] = ms
+		}, "and 9992 more"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			h := newHostileBase(t, filepath.Join(root, "base"), good)
+			tc.edit(h)
+			h.write(t)
+			_, err := image.WriteLayout(filepath.Join(root, "out"), image.Spec{OS: "linux", Arch: "amd64", Base: h.dir})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %.300v, want %q", err, tc.want)
+			}
+			if n := len(err.Error()); n > 4096 {
+				t.Errorf("the message is %d bytes long", n)
+			}
+		})
+	}
+}

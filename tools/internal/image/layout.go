@@ -44,7 +44,7 @@ func checkBasePlatform(base *single, spec Spec) error {
 	if (p.OS != "" && p.OS != spec.OS) || (p.Architecture != "" && p.Architecture != spec.Arch) ||
 		(p.Variant != "" && spec.Variant != "" && p.Variant != spec.Variant) {
 		return fmt.Errorf("base %s is %s but the image is %s; use the base built for this platform",
-			base.dir, platformString(p), platformString(v1.Platform{OS: spec.OS, Architecture: spec.Arch, Variant: spec.Variant}))
+			base.dir, clipName(platformString(p)), platformString(v1.Platform{OS: spec.OS, Architecture: spec.Arch, Variant: spec.Variant}))
 	}
 	return nil
 }
@@ -65,7 +65,7 @@ func build(tmp string, base *single, spec Spec) (*Result, error) {
 		for _, l := range base.manifest.Layers {
 			mt, ok := ociLayerType(l.MediaType)
 			if !ok {
-				return nil, fmt.Errorf("base %s: layer %s has media type %q, which has no OCI equivalent here; use a base with gzip, zstd or plain tar layers", base.dir, l.Digest, l.MediaType)
+				return nil, fmt.Errorf("base %s: layer %s has media type %q, which has no OCI equivalent here; use a base with gzip, zstd or plain tar layers", base.dir, l.Digest, clipName(string(l.MediaType)))
 			}
 			if err := linkVerified(tmp, base.dir, l); err != nil {
 				return nil, fmt.Errorf("base %s: layer: %w", base.dir, err)

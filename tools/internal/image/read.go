@@ -54,7 +54,7 @@ func readSingle(dir string) (*single, error) {
 	}
 	s := &single{dir: dir, desc: idx.Manifests[0]}
 	if !s.desc.MediaType.IsImage() {
-		return nil, fmt.Errorf("layout %s: %s lists a %q, not an image manifest; pass a single-platform image layout", dir, where, s.desc.MediaType)
+		return nil, fmt.Errorf("layout %s: %s lists a %q, not an image manifest; pass a single-platform image layout", dir, where, clipName(string(s.desc.MediaType)))
 	}
 	mb, err := readBlob(dir, s.desc)
 	if err != nil {
@@ -64,10 +64,10 @@ func readSingle(dir string) (*single, error) {
 		return nil, fmt.Errorf("layout %s: parsing manifest %s: %w", dir, s.desc.Digest, err)
 	}
 	if mt := s.manifest.MediaType; mt != "" && mt != s.desc.MediaType {
-		return nil, fmt.Errorf("layout %s: manifest %s says it is a %q, its descriptor in %s says %q; the layout is damaged or hostile, rebuild it", dir, s.desc.Digest, mt, where, s.desc.MediaType)
+		return nil, fmt.Errorf("layout %s: manifest %s says it is a %q, its descriptor in %s says %q; the layout is damaged or hostile, rebuild it", dir, s.desc.Digest, clipName(string(mt)), where, s.desc.MediaType)
 	}
 	if mt := s.manifest.Config.MediaType; mt != types.OCIConfigJSON && mt != types.DockerConfigJSON {
-		return nil, fmt.Errorf("layout %s: manifest %s has a config of media type %q, not an image config; pass a container image layout", dir, s.desc.Digest, mt)
+		return nil, fmt.Errorf("layout %s: manifest %s has a config of media type %q, not an image config; pass a container image layout", dir, s.desc.Digest, clipName(string(mt)))
 	}
 	cb, err := readBlob(dir, s.manifest.Config)
 	if err != nil {
@@ -87,12 +87,18 @@ func platformList(ds []v1.Descriptor) string {
 	if len(ds) == 0 {
 		return "none"
 	}
-	names := make([]string, len(ds))
+	// A hostile index may list thousands: name the first few.
+	var names []string
 	for i, d := range ds {
-		names[i] = "no platform"
-		if d.Platform != nil {
-			names[i] = platformString(*d.Platform)
+		if i == 8 {
+			names = append(names, fmt.Sprintf("and %d more", len(ds)-i))
+			break
 		}
+		name := "no platform"
+		if d.Platform != nil {
+			name = clipName(platformString(*d.Platform))
+		}
+		names = append(names, name)
 	}
 	return strings.Join(names, ", ")
 }
@@ -171,7 +177,7 @@ func LayerFiles(dir string) ([]LayerFile, error) {
 		case types.OCIUncompressedLayer:
 			out = append(out, LayerFile{Path: blobPath(dir, l.Digest), desc: l, layout: dir})
 		default:
-			return nil, fmt.Errorf("layout %s: layer %s has media type %q, which cannot be read here; use a base with gzip or plain tar layers", dir, l.Digest, l.MediaType)
+			return nil, fmt.Errorf("layout %s: layer %s has media type %q, which cannot be read here; use a base with gzip or plain tar layers", dir, l.Digest, clipName(string(l.MediaType)))
 		}
 	}
 	return out, nil

@@ -42,18 +42,18 @@ func checkTar(r io.Reader) error {
 		}
 		key, reason := tarKey(h.Name)
 		if reason != "" {
-			return fmt.Errorf("entry %q %s; fix the tar (pkg_tar: its srcs and package_dir)", h.Name, reason)
+			return fmt.Errorf("entry %q %s; fix the tar (pkg_tar: its srcs and package_dir)", clipName(h.Name), reason)
 		}
 		if apkfile.IsSparse(h) {
-			return fmt.Errorf("entry %q is a sparse file (GNU sparse header), whose holes expand without bound; store the file whole", h.Name)
+			return fmt.Errorf("entry %q is a sparse file (GNU sparse header), whose holes expand without bound; store the file whole", clipName(h.Name))
 		}
 		if h.Typeflag == tar.TypeLink {
 			if _, reason := tarKey(h.Linkname); reason != "" || h.Linkname == "" {
-				return fmt.Errorf("entry %q is a hardlink to %q, which %s; fix the tar", h.Name, h.Linkname, orEmpty(reason))
+				return fmt.Errorf("entry %q is a hardlink to %q, which %s; fix the tar", clipName(h.Name), clipName(h.Linkname), orEmpty(reason))
 			}
 		}
 		if p := throughLink(links, key); p != "" {
-			return fmt.Errorf("entry %q would be written through the symlink /%s the same tar made; an unpacker could write outside the image's root: fix the tar", h.Name, p)
+			return fmt.Errorf("entry %q would be written through the symlink /%s the same tar made; an unpacker could write outside the image's root: fix the tar", clipName(h.Name), clipName(p))
 		}
 		if h.Typeflag == tar.TypeSymlink {
 			links[key] = true
@@ -99,4 +99,12 @@ func orEmpty(reason string) string {
 		return "is empty"
 	}
 	return reason
+}
+
+// clipName keeps messages short: a PAX name may be a megabyte long.
+func clipName(s string) string {
+	if len(s) > 300 {
+		return s[:300] + "..."
+	}
+	return s
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkfile"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/image"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/layer"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/pkginfo"
 )
 
 // maxBaseFile bounds each apk database file read from a base layer; a
@@ -102,7 +103,7 @@ func apkDBFiles(r io.Reader) (files map[string][]byte, deleted bool, err error) 
 			// A link or device here would say nothing of what apk
 			// installed, and a sparse entry expands without bound.
 			if h.Typeflag != tar.TypeReg && h.Typeflag != '\x00' || apkfile.IsSparse(h) {
-				return nil, false, fmt.Errorf("/%s is not a regular file (tar type %q, link %q); the base image is damaged or hostile, rebuild it", name, h.Typeflag, h.Linkname)
+				return nil, false, fmt.Errorf("/%s is not a regular file (tar type %q, link %q); the base image is damaged or hostile, rebuild it", name, h.Typeflag, pkginfo.Clip(h.Linkname))
 			}
 			b, err := io.ReadAll(io.LimitReader(tr, maxBaseFile+1))
 			if err != nil {
