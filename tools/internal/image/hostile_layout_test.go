@@ -388,3 +388,42 @@ func TestHostileLayoutMessages(t *testing.T) {
 		})
 	}
 }
+
+// TestHostileLayerCount: a manifest listing one blob 10,000 times would
+// have it verified and decompressed 10,000 times; more than MaxBaseLayers
+// layers are refused before any blob is read.
+func TestHostileLayerCount(t *testing.T) {
+	good := tarOf(t, map[string]string{"etc/os-release": "ID=base\n"})
+	root := t.TempDir()
+	h := newHostileBase(t, filepath.Join(root, "base"), good)
+	l := h.manifest["layers"].([]interface{})[0]
+	var ls []interface{}
+	var ids []string
+	for i := 0; i < 10000; i++ {
+		ls = append(ls, l)
+		ids = append(ids, sha(good))
+	}
+	h.manifest["layers"] = ls
+	h.config["rootfs"] = map[string]interface{}{"type": "layers", "diff_ids": ids}
+	h.write(t)
+	want := "lists 10000 layers, more than the 256 read here"
+	if _, err := image.WriteLayout(filepath.Join(root, "out"), image.Spec{OS: "linux", Arch: "amd64", Base: h.dir}); err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("WriteLayout: got %v, want %q", err, want)
+	}
+	if _, err := image.LayerFiles(h.dir); err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("LayerFiles: got %v, want %q", err, want)
+	}
+	// Within the bound, a blob listed twice is linked (and verified) once.
+	h.manifest["layers"] = ls[:2]
+	h.manifest["config"] = nil
+	h.config["rootfs"] = map[string]interface{}{"type": "layers", "diff_ids": ids[:2]}
+	h.index["manifests"] = []interface{}{}
+	h.write(t)
+	res, err := image.WriteLayout(filepath.Join(root, "out"), image.Spec{OS: "linux", Arch: "amd64", Base: h.dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Layers) != 2 || res.Layers[0].Digest != res.Layers[1].Digest {
+		t.Errorf("layers %v, want the base's blob twice", res.Layers)
+	}
+}

@@ -76,6 +76,9 @@ func readSingle(dir string) (*single, error) {
 	if err := json.Unmarshal(cb, &s.config); err != nil {
 		return nil, fmt.Errorf("layout %s: parsing config %s: %w", dir, s.manifest.Config.Digest, err)
 	}
+	if n := len(s.manifest.Layers); n > MaxBaseLayers {
+		return nil, fmt.Errorf("layout %s: manifest %s lists %d layers, more than the %d read here (runtimes refuse far fewer); squash the base image", dir, s.desc.Digest, n, MaxBaseLayers)
+	}
 	if n, m := len(s.manifest.Layers), len(s.config.RootFS.DiffIDs); n != m {
 		return nil, fmt.Errorf("layout %s: manifest has %d layers but config has %d diff_ids; the image is damaged", dir, n, m)
 	}

@@ -19,6 +19,11 @@ import (
 // Real ones are a few KB; a config with a long history is well under 1 MB.
 const MaxJSONBlob = 4 << 20
 
+// MaxBaseLayers bounds the layers of a layout that is read: each is
+// verified and may be decompressed, and a manifest of a few MB could list
+// one large blob thousands of times. Docker builds stop at 127 layers.
+const MaxBaseLayers = 256
+
 // MaxLayerExpand bounds the uncompressed bytes read from one layer (a base
 // image's layer, a tars file): far above a real layer, low enough that a
 // gzip or bzip2 bomb stops early. A variable so tests can lower it.
