@@ -87,6 +87,7 @@ func readBaseLayout(dir string) (*layer.Base, error) {
 // deleted reports a whiteout of the database or a directory above it.
 func apkDBFiles(r io.Reader) (files map[string][]byte, deleted bool, err error) {
 	files = map[string][]byte{}
+	links := map[string]bool{} // directories above the database that this layer made symlinks
 	tr := tar.NewReader(r)
 	for {
 		h, err := tr.Next()
@@ -99,7 +100,20 @@ func apkDBFiles(r io.Reader) (files map[string][]byte, deleted bool, err error) 
 		// Other writers spell names "./lib/..." or "/lib/...".
 		name := strings.TrimPrefix(pathpkg.Clean("/"+h.Name), "/")
 		switch name {
+		case "lib", "lib/apk", "lib/apk/db", "etc", "etc/apk":
+			links[name] = h.Typeflag == tar.TypeSymlink
 		case "lib/apk/db/installed", "lib/apk/db/scripts.tar", "lib/apk/db/triggers", "etc/apk/world", "etc/apk/repositories":
+			// Where an unpacker puts the file is where apk would read it:
+			// not here if the name climbs ("../lib/...") or passes a
+			// symlink the layer made ("lib/apk -> /etc" first).
+			for d := pathpkg.Dir(name); d != "."; d = pathpkg.Dir(d) {
+				if links[d] {
+					return nil, false, fmt.Errorf("/%s is written through the symlink /%s of the same layer; the base image is damaged or hostile, rebuild it", name, d)
+				}
+			}
+			if strings.Contains("/"+h.Name+"/", "/../") {
+				return nil, false, fmt.Errorf("/%s is named %q, with a \"..\" component; the base image is damaged or hostile, rebuild it", name, pkginfo.Clip(h.Name))
+			}
 			// A link or device here would say nothing of what apk
 			// installed, and a sparse entry expands without bound.
 			if h.Typeflag != tar.TypeReg && h.Typeflag != '\x00' || apkfile.IsSparse(h) {

@@ -36,6 +36,11 @@ func TestAPKDBFilesHostile(t *testing.T) {
 			`/lib/apk/db/installed is not a regular file (tar type '1'`},
 		{"world is a FIFO", tarOf(&tar.Header{Name: "/etc/apk/world", Typeflag: tar.TypeFifo}),
 			`/etc/apk/world is not a regular file (tar type '6'`},
+		{"installed through a symlink of the layer", tarOf(&tar.Header{Name: "lib/apk", Typeflag: tar.TypeSymlink, Linkname: "/etc"},
+			&tar.Header{Name: "lib/apk/db/installed", Typeflag: tar.TypeReg}),
+			"/lib/apk/db/installed is written through the symlink /lib/apk of the same layer"},
+		{"installed named with ..", tarOf(&tar.Header{Name: "usr/../../lib/apk/db/installed", Typeflag: tar.TypeReg}),
+			`/lib/apk/db/installed is named "usr/../../lib/apk/db/installed", with a ".." component`},
 		{"installed is sparse", apkbuild.SparseTar(apkbuild.SparsePAX, "lib/apk/db/installed", 1<<62),
 			"/lib/apk/db/installed is not a regular file"},
 	} {
