@@ -311,6 +311,13 @@ func TestHostileTars(t *testing.T) {
 		return buf.Bytes()
 	}
 	bomb := tarOf(t, map[string]string{"zeros": strings.Repeat("\x00", 2<<20)})
+	fifo := filepath.Join(t.TempDir(), "fifo.tar")
+	if err := syscall.Mkfifo(fifo, 0o644); err == nil {
+		_, err := image.WriteLayout(filepath.Join(t.TempDir(), "out"), image.Spec{OS: "linux", Arch: "amd64", Layers: []image.Layer{{Path: fifo}}})
+		if err == nil || !strings.Contains(err.Error(), fifo+" is not a regular file") {
+			t.Errorf("a FIFO as a tar: got %v", err)
+		}
+	}
 	for _, tc := range []struct {
 		name string
 		tar  []byte

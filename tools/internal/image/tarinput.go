@@ -48,7 +48,7 @@ func (t *tarInput) Close() error { return t.file.Close() }
 // the uncompressed stream starts with a tar header (or the end-of-archive
 // block of an empty tar).
 func openTar(path string) (*tarInput, error) {
-	f, err := os.Open(path)
+	f, _, err := openRegular(path) // a FIFO would block the open
 	if err != nil {
 		return nil, fmt.Errorf("opening layer: %w", err)
 	}
