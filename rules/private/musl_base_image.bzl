@@ -41,7 +41,7 @@ lock and SBOM of its packages; from any other base, `packages` on top read
 the apk database in the base's layers (`/lib/apk/db/installed` of the
 newest layer holding one; none means the base has no apk packages and the
 database lists only the new ones), and the SBOM lists that database's
-packages.
+packages, each in the base layer holding its files.
 
 Outputs: the layout directory `<name>` (default), output groups `layer`,
 `sbom`, `config`, `digest`; provider `MuslImageInfo`.

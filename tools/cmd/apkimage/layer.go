@@ -26,7 +26,8 @@ reproducible layer of the merged root plus its metadata. With --base-layer
 database, world, scripts and triggers list the base's packages and the
 new ones, as apk add on the base would. --base-layout takes the base as
 any single-platform OCI layout instead and reads the database from its
-newest layer holding /lib/apk/db/installed (none: a fresh database).
+newest layer holding /lib/apk/db/installed (none: a fresh database), and
+META.json names the base layer holding each base package's files.
 With --base-meta (the base layer's META.json), META.json names the base
 layer holding each of the base's packages.
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/gzipx"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/image"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/layer"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/pkginfo"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/sbom"
@@ -169,10 +170,12 @@ func TestLayerVerbStackedOnLayout(t *testing.T) {
 		name   string
 		layers []string
 		want   string
+		// the base's packages and the index of the base layer holding each
+		baseLayers map[string]int
 	}{
-		{"database below another layer", []string{"--layer", apkLayer, "--tar", motd}, "tools-1-r0 musl-1.2.5-r0 hello-2.12-r1 hello-doc-2.12-r1"},
-		{"database whited out", []string{"--layer", apkLayer, "--tar", whiteout}, "musl-1.2.5-r0 hello-2.12-r1 hello-doc-2.12-r1"},
-		{"no database", []string{"--tar", motd}, "musl-1.2.5-r0 hello-2.12-r1 hello-doc-2.12-r1"},
+		{"database below another layer", []string{"--layer", apkLayer, "--tar", motd}, "tools-1-r0 musl-1.2.5-r0 hello-2.12-r1 hello-doc-2.12-r1", map[string]int{"tools": 0}},
+		{"database whited out", []string{"--layer", apkLayer, "--tar", whiteout}, "musl-1.2.5-r0 hello-2.12-r1 hello-doc-2.12-r1", nil},
+		{"no database", []string{"--tar", motd}, "musl-1.2.5-r0 hello-2.12-r1 hello-doc-2.12-r1", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -185,6 +188,22 @@ func TestLayerVerbStackedOnLayout(t *testing.T) {
 			got := metaPackages(t, meta)
 			if strings.Join(got, " ") != tc.want {
 				t.Errorf("META.json packages %v, want %s", got, tc.want)
+			}
+			// Each base package is in the base layer holding its files,
+			// the new ones in the new layer.
+			bl, err := image.LayerFiles(base)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := readMeta(t, meta)
+			for _, p := range m.Packages {
+				want := m.Digest
+				if i, ok := tc.baseLayers[p.Name]; ok {
+					want = bl[i].Digest
+				}
+				if p.Layer != want {
+					t.Errorf("%s is in layer %q, want %q", p.Name, p.Layer, want)
+				}
 			}
 			gz, _ := os.ReadFile(out)
 			if db := ltTarFile(t, gz, "lib/apk/db/installed"); strings.Count(db, "\nP:") != len(got) {
@@ -218,16 +237,8 @@ func writeTarFile(t *testing.T, dir, file, name string) string {
 // metaPackages lists META.json's packages as name-version.
 func metaPackages(t *testing.T, meta string) []string {
 	t.Helper()
-	var m sbom.Meta
-	b, err := os.ReadFile(meta)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
 	var got []string
-	for _, p := range m.Packages {
+	for _, p := range readMeta(t, meta).Packages {
 		got = append(got, p.Name+"-"+p.Version)
 	}
 	return got
@@ -275,4 +286,13 @@ func TestLayerVerbHostileBaseLayout(t *testing.T) {
 			t.Errorf("%s was written", p)
 		}
 	}
+}
+
+func readMeta(t *testing.T, meta string) *sbom.Meta {
+	t.Helper()
+	m, err := sbom.ReadMeta(meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

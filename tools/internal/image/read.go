@@ -129,6 +129,7 @@ func ociLayerType(mt types.MediaType) (types.MediaType, bool) {
 type LayerFile struct {
 	Path    string
 	Gzipped bool
+	Digest  string // of the blob, as the manifest lists it (sha256:<hex>)
 	desc    v1.Descriptor
 	layout  string
 }
@@ -176,9 +177,9 @@ func LayerFiles(dir string) ([]LayerFile, error) {
 		mt, _ := ociLayerType(l.MediaType)
 		switch mt {
 		case types.OCILayer:
-			out = append(out, LayerFile{Path: blobPath(dir, l.Digest), Gzipped: true, desc: l, layout: dir})
+			out = append(out, LayerFile{Path: blobPath(dir, l.Digest), Gzipped: true, Digest: l.Digest.String(), desc: l, layout: dir})
 		case types.OCIUncompressedLayer:
-			out = append(out, LayerFile{Path: blobPath(dir, l.Digest), desc: l, layout: dir})
+			out = append(out, LayerFile{Path: blobPath(dir, l.Digest), Digest: l.Digest.String(), desc: l, layout: dir})
 		default:
 			return nil, fmt.Errorf("layout %s: layer %s has media type %q, which cannot be read here; use a base with gzip or plain tar layers", dir, l.Digest, clipName(string(l.MediaType)))
 		}

@@ -298,3 +298,28 @@ func orSlash(reason string) string {
 	}
 	return reason
 }
+
+// BasePackage is one package of a base's installed database and the paths
+// of the files it lists.
+type BasePackage struct {
+	Record apkindex.Record
+	Files  []string // relative to the root, as in the layer ("usr/bin/x")
+}
+
+// Packages lists the packages of b's installed database in its order.
+func (b *Base) Packages() ([]BasePackage, error) {
+	db, err := parseBase(b, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]BasePackage, len(db.pkgs))
+	for i, p := range db.pkgs {
+		out[i].Record = p.rec
+		for _, d := range p.dirs {
+			for _, f := range d.files {
+				out[i].Files = append(out[i].Files, f.key)
+			}
+		}
+	}
+	return out, nil
+}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkfile"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkindex"
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/baseimage"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/busybox"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/keyring"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/layer"
@@ -102,21 +103,26 @@ func Run(o Options) error {
 			return err
 		}
 	}
-	var bm *sbom.Meta
+	var bl baseLayers
 	if o.BaseMeta != "" {
-		if bm, err = sbom.ReadMeta(o.BaseMeta); err != nil {
+		bm, err := sbom.ReadMeta(o.BaseMeta)
+		if err != nil {
 			return err
 		}
+		bl = baseLayers{of: bm.LayerOf(), os: bm.OSRelease, from: "the base's META.json", fix: "pass the META.json of the base's apk layer"}
 	}
 	if o.BaseLayout != "" {
-		if opt.Base, err = readBaseLayout(o.BaseLayout); err != nil {
+		im, err := baseimage.Read(o.BaseLayout)
+		if err != nil {
 			return err
 		}
+		opt.Base = im.DB
+		bl = baseLayers{of: im.LayerOf(), from: "the base's layers", fix: "rebuild the base image"}
 	}
 	if !o.NoBusybox {
 		opt.Busybox = busybox.Links
 	}
-	return writeLayer(o.Out, o.Meta, o.Arch, pkgs, locked.Packages, opt, o.MaxLayers, bm)
+	return writeLayer(o.Out, o.Meta, o.Arch, pkgs, locked.Packages, opt, o.MaxLayers, bl)
 }
 
 // lockedKeyring reads the key files and accepts each only if the lock holds

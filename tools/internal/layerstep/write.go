@@ -16,11 +16,11 @@ import (
 // temporary files beside out, writes META.json the same way, and renames
 // both into place only when everything succeeded. On failure neither
 // output exists (an older one is left as it was). With maxLayers > 1, out
-// is a directory of layer-NN.tar.gz files, grouped by origin. base, the
-// base's META.json when stacked, gives the layer of each base package the
-// database keeps (every package's layer is recorded) and the OS when the
-// base layer holds /etc/os-release.
-func writeLayer(out, meta, arch string, pkgs []layer.Package, locked []lock.Package, opt layer.Options, maxLayers int, base *sbom.Meta) (err error) {
+// is a directory of layer-NN.tar.gz files, grouped by origin. base, when
+// stacked, gives the layer of each base package the database keeps (every
+// package's layer is recorded) and the OS when the base layer holds
+// /etc/os-release.
+func writeLayer(out, meta, arch string, pkgs []layer.Package, locked []lock.Package, opt layer.Options, maxLayers int, base baseLayers) (err error) {
 	split := maxLayers > 1
 	tmp, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".tmp-*")
 	if err != nil {
@@ -51,17 +51,13 @@ func writeLayer(out, meta, arch string, pkgs []layer.Package, locked []lock.Pack
 		Packages: []sbom.Package{}, CABundle: lres.CABundle, OSRelease: lres.OSRelease}
 	// The base image's packages that stay come first: the SBOM lists
 	// every package of the image once, in the layer holding its files.
-	var baseLayers map[string]string
-	if base != nil {
-		baseLayers = base.LayerOf()
-		if m.OSRelease == nil {
-			m.OSRelease = base.OSRelease
-		}
+	if m.OSRelease == nil {
+		m.OSRelease = base.os
 	}
 	for _, r := range lres.Base {
-		l, ok := baseLayers[sbom.PackageKey(r.Name, r.Checksum)]
-		if baseLayers != nil && !ok {
-			return fmt.Errorf("the base's META.json does not list %s-%s (%s), which its apk database does: pass the META.json of the base's apk layer", r.Name, r.Version, r.Checksum)
+		l, ok := base.of[sbom.PackageKey(r.Name, r.Checksum)]
+		if base.of != nil && !ok {
+			return fmt.Errorf("%s does not list %s-%s (%s), which its apk database does: %s", base.from, r.Name, r.Version, r.Checksum, base.fix)
 		}
 		m.Packages = append(m.Packages, sbom.Package{Arch: r.Arch, Checksum: r.Checksum,
 			Description: r.Description, Layer: l, License: r.License, Name: r.Name,
@@ -108,6 +104,17 @@ func writeLayer(out, meta, arch string, pkgs []layer.Package, locked []lock.Pack
 		return fmt.Errorf("writing %s: %w", out, err)
 	}
 	return os.RemoveAll(tmp)
+}
+
+// baseLayers is where the base's packages are: the layer of each
+// (sbom.PackageKey to digest; nil when unknown) and the base's OS, with
+// what they were read from and what to do when a package is missing, for
+// messages.
+type baseLayers struct {
+	of   map[string]string
+	os   map[string]string
+	from string
+	fix  string
 }
 
 // compressTo writes what writeTo produces through deterministic gzip to

@@ -94,16 +94,15 @@ func readLayer(t Tree, l Layer, want func(string) bool, maxData int64, held *int
 		if name == "" {
 			continue
 		}
-		dir, base := path.Split(name)
-		dir = strings.TrimSuffix(dir, "/")
-		switch {
-		case base == ".wh..wh..opq":
-			opaque = append(opaque, dir)
+		if target, opq, ok := Whiteout(name); ok {
+			if opq {
+				opaque = append(opaque, target)
+			} else {
+				whiteouts = append(whiteouts, target)
+			}
 			continue
-		case strings.HasPrefix(base, ".wh."):
-			whiteouts = append(whiteouts, path.Join(dir, strings.TrimPrefix(base, ".wh.")))
-			continue
-		case !want(name):
+		}
+		if !want(name) {
 			continue
 		}
 		fl := &File{Path: name, Type: hdr.Typeflag, Mode: hdr.Mode & 0o7777, UID: hdr.Uid, GID: hdr.Gid}
@@ -138,6 +137,21 @@ func readLayer(t Tree, l Layer, want func(string) bool, maxData int64, held *int
 		t[k] = v
 	}
 	return nil
+}
+
+// Whiteout tells whether name (clean, relative) is an OCI whiteout entry:
+// of target and all below it, or, when opaque, of what lower layers hold
+// below the directory target.
+func Whiteout(name string) (target string, opaque, ok bool) {
+	dir, base := path.Split(name)
+	dir = strings.TrimSuffix(dir, "/")
+	switch {
+	case base == ".wh..wh..opq":
+		return dir, true, true
+	case strings.HasPrefix(base, ".wh."):
+		return path.Join(dir, strings.TrimPrefix(base, ".wh.")), false, true
+	}
+	return "", false, false
 }
 
 // removeTree deletes everything below p, and p itself when self is set.

@@ -1,4 +1,4 @@
-package layerstep
+package baseimage
 
 import (
 	"archive/tar"
@@ -9,11 +9,11 @@ import (
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/apkbuild"
 )
 
-// TestAPKDBFilesHostile: the apk database of a base layer must be read
+// TestReadLayerHostile: the apk database of a base layer must be read
 // from regular entries; a link or a sparse entry in its place is refused
 // (a symlink read as an empty database would drop the base's packages
 // from the new one; a sparse one expands without bound).
-func TestAPKDBFilesHostile(t *testing.T) {
+func TestReadLayerHostile(t *testing.T) {
 	tarOf := func(hs ...*tar.Header) []byte {
 		var b bytes.Buffer
 		tw := tar.NewWriter(&b)
@@ -45,7 +45,7 @@ func TestAPKDBFilesHostile(t *testing.T) {
 			"/lib/apk/db/installed is not a regular file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, _, err := apkDBFiles(bytes.NewReader(tc.tar))
+			_, err := ReadLayer(bytes.NewReader(tc.tar))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want %q", err, tc.want)
 			}
