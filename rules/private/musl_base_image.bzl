@@ -23,8 +23,9 @@ Three actions, none with network access:
    everything below it), and writes the config and an OCI image layout (a
    directory).
 3. `ApkSbom`: `apkimage sbom` writes an SPDX 2.3 JSON of the image: its
-   digest, its layers, the OS of `/etc/os-release`, and the packages
-   (image CONTAINS layers, the apk layer CONTAINS the packages).
+   digest, its base's, its layers, the OS of `/etc/os-release`, and the
+   packages (image CONTAINS layers, the layer holding each package CONTAINS
+   it). An image on a base without packages of its own has one too.
 
 The image's platform comes from the packages' architecture (or from a
 `musl_base_image` base, else from the target platform), so use
@@ -173,9 +174,11 @@ def _sbom_action(ctx, meta, layout, base_layout):
     sbom = ctx.actions.declare_file(ctx.label.name + "/sbom.spdx.json")
     args = ctx.actions.args()
     args.add("sbom")
-    args.add("--meta", meta)
+    inputs = [layout]
+    if meta:
+        args.add("--meta", meta)
+        inputs.append(meta)
     args.add("--layout", layout.path)
-    inputs = [meta, layout]
     if base_layout:
         args.add("--base", base_layout.path)
         args.add("--base-name", str(ctx.attr.base.label))
@@ -331,9 +334,11 @@ def _musl_base_image_impl(ctx):
     layout, config, digest = _image_action(ctx, row, base_layout, layer, meta, tars)
 
     # An image on a base without packages of its own still gets its own
-    # SBOM: the base's packages, in the base's layers, with this digest.
+    # SBOM: the base's packages, in the base's layers, with this digest;
+    # without a META.json of the stack (a base from another tool), those of
+    # the apk database in the base's layers.
     stack_meta = meta or (base.meta if base else None)
-    sbom = _sbom_action(ctx, stack_meta, layout, base_layout) if stack_meta else None
+    sbom = _sbom_action(ctx, stack_meta, layout, base_layout) if stack_meta or base_layout else None
 
     groups = {
         "config": depset([config]),
@@ -353,6 +358,7 @@ def _musl_base_image_impl(ctx):
             meta = stack_meta,
             sbom = sbom,
             lock = pkgs.lock if pkgs else (base.lock if base else None),
+            base = struct(label = str(ctx.attr.base.label), layout = base_layout) if base_layout else None,
             arch = arch,
             os = row.os,
             architecture = row.architecture,

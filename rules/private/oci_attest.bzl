@@ -12,9 +12,13 @@ Push first (`oci_push`). Each platform image gets two attestations, by
 digest: its SPDX 2.3 SBOM (`--type spdxjson`) and SLSA provenance
 (`--type slsaprovenance1`); an index gets the provenance of all its
 platforms as well. The provenance (written at build time by `apkimage
-provenance`, output group `provenance`) lists the lock file and every locked
-package with the sha256 the lock pins, the target label and this rule set's
-version as the builder; it has no timestamps, so it is reproducible.
+provenance`, output group `provenance`) lists the base image by its manifest
+digest (if there is one), the lock file and every locked package with the
+sha256 the lock pins, the target label and this rule set's version as the
+builder; it has no timestamps, so it is reproducible. An image whose only
+content is a base (from another tool, no `packages`) is attested too: its
+SBOM lists the apk packages of the base's database, its provenance the
+base.
 
 Arguments after `--` go to every `cosign attest`, except `--repository
 HOST[:PORT]/REPO`, which overrides the `repository` attribute: a key
@@ -41,9 +45,16 @@ def _provenance(ctx, name, images, layout):
     statement = ctx.actions.declare_file("{}/{}.intoto.json".format(ctx.label.name, name))
     args = ctx.actions.args()
     args.add("provenance")
+    inputs = [layout]
     for i in images:
-        args.add("--lock", "{}={}".format(i.arch, i.lock.path))
-        args.add("--lock-name", "{}={}".format(i.arch, i.lock.owner))
+        if i.lock:
+            args.add("--lock", "{}={}".format(i.arch, i.lock.path))
+            args.add("--lock-name", "{}={}".format(i.arch, i.lock.owner))
+            inputs.append(i.lock)
+        if i.base:
+            args.add("--base", "{}={}".format(i.arch, i.base.layout.path))
+            args.add("--base-name", "{}={}".format(i.arch, i.base.label))
+            inputs.append(i.base.layout)
     args.add("--target", str(ctx.attr.image.label))
     args.add("--version", VERSION)
     args.add("--layout", layout.path)
@@ -52,7 +63,7 @@ def _provenance(ctx, name, images, layout):
     ctx.actions.run(
         executable = musl_tools(ctx).apkimage,
         arguments = [args],
-        inputs = [i.lock for i in images] + [layout],
+        inputs = inputs,
         outputs = [predicate, statement],
         mnemonic = "ApkProvenance",
         progress_message = "Writing the SLSA provenance of %s (%s)" % (ctx.attr.image.label, name),
@@ -83,8 +94,8 @@ def _attest(kind, predicate, digest_expr):
 def _oci_attest_impl(ctx):
     subject = image_subject(ctx.attr.image)
     for i in subject.images:
-        if not i.lock:
-            fail("{}: the {} image has no lock (no apk packages): nothing to attest".format(ctx.attr.image.label, i.arch))
+        if not i.lock and not i.base:
+            fail("{}: the {} image has neither a lock (apk packages) nor a base: nothing to attest".format(ctx.attr.image.label, i.arch))
 
     # The prelude runs in the runfiles tree: absolute paths for later.
     prelude = ["run=$PWD"]

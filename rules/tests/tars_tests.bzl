@@ -27,7 +27,8 @@ def _tars_refused_test_impl(ctx):
     asserts.expect_failure(env, ctx.attr.want_error)
     return analysistest.end(env)
 
-_tars_refused_test = analysistest.make(
+# refused_test: analysis of target_under_test fails with want_error.
+refused_test = analysistest.make(
     _tars_refused_test_impl,
     attrs = {"want_error": attr.string(doc = "Text the analysis error must contain.")},
     expect_failure = True,
@@ -65,7 +66,7 @@ def tars_test_suite(name):
         target_under_test = ":" + name + "_image",
         want_tars = [name + "_gz.tar.gz", name + "_plain.tar", name + "_plain.tar"],
     )
-    _tars_refused_test(
+    refused_test(
         name = name + "_two_files_test",
         target_under_test = ":" + name + "_image_two",
         want_error = "tars: //rules/tests:{}_two gives 2 files".format(name),

@@ -20,6 +20,7 @@ def _fake_image_impl(ctx):
         meta = None,
         sbom = None,
         lock = None,
+        base = None,
         arch = row.apk_arch,
         os = row.os,
         architecture = row.architecture,

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -17,6 +18,8 @@ import (
 var (
 	baseDir  = flag.String("base", "", "the foreign base layout")
 	indexDir = flag.String("index", "", "the oci_index built on it")
+	sbomFile = flag.String("sbom", "", "the SBOM of the index's image")
+	// The in-toto statements of oci_attest are the positional arguments.
 )
 
 func readJSON(t *testing.T, path string, v interface{}) {
@@ -87,6 +90,7 @@ func TestImageOnForeignBase(t *testing.T) {
 	}
 	wantHist := []string{
 		"1970-01-01T00:00:01Z COPY foreign-release /etc/ # another tool",
+		"1970-01-01T00:00:02Z RUN apk add foreign-tool # another tool",
 		"1970-01-02T00:00:00Z apkimage image --tar app.tar",
 	}
 	if !reflect.DeepEqual(hist, wantHist) {
@@ -116,5 +120,97 @@ func TestImageOnForeignBase(t *testing.T) {
 	}
 	if err := validate.Index(ii); err != nil {
 		t.Errorf("the index does not validate: %v", err)
+	}
+}
+
+// spdx is what the checks read of an SPDX document.
+type spdx struct {
+	Packages []struct {
+		SPDXID, Name, VersionInfo string
+	}
+	Relationships []struct {
+		SpdxElementID, RelationshipType, RelatedSpdxElement string
+	}
+}
+
+// TestSBOMAndProvenanceOnForeignBase: the image adds no packages, so its
+// SBOM lists the apk packages of the base's database, each CONTAINed by the
+// base layer holding its files (foreign-base in the first, foreign-tool in
+// the second), names the base by its image manifest digest (not the digest
+// of the index crane pull wraps it in), and oci_attest's provenance of the
+// image and of the index names the base as their one dependency.
+func TestSBOMAndProvenanceOnForeignBase(t *testing.T) {
+	if *sbomFile == "" {
+		t.Skip("needs the files Bazel builds: bazel test //rules/tests/foreign:foreign_test")
+	}
+	var top, inner, idx v1.IndexManifest
+	readJSON(t, filepath.Join(*baseDir, "index.json"), &top)
+	readJSON(t, blobPath(*baseDir, top.Manifests[0].Digest), &inner)
+	baseDigest := inner.Manifests[0].Digest
+	var bm v1.Manifest
+	readJSON(t, blobPath(*baseDir, baseDigest), &bm)
+	readJSON(t, filepath.Join(*indexDir, "index.json"), &top)
+	indexDigest := top.Manifests[0].Digest
+	readJSON(t, blobPath(*indexDir, indexDigest), &idx)
+	imageDigest := idx.Manifests[0].Digest
+
+	var doc spdx
+	readJSON(t, *sbomFile, &doc)
+	version := map[string]string{}
+	name := map[string]string{}
+	for _, p := range doc.Packages {
+		version[p.SPDXID], name[p.SPDXID] = p.VersionInfo, p.Name
+	}
+	if version["SPDXRef-Image"] != imageDigest.String() || version["SPDXRef-BaseImage"] != baseDigest.String() {
+		t.Errorf("image %s, base %s; want %s on %s (the base's image manifest)", version["SPDXRef-Image"], version["SPDXRef-BaseImage"], imageDigest, baseDigest)
+	}
+	var got []string
+	for _, r := range doc.Relationships {
+		if strings.HasPrefix(r.RelatedSpdxElement, "SPDXRef-Package-") {
+			got = append(got, version[r.SpdxElementID]+" CONTAINS "+name[r.RelatedSpdxElement]+" "+version[r.RelatedSpdxElement])
+		}
+	}
+	want := []string{
+		bm.Layers[0].Digest.String() + " CONTAINS foreign-base 1.0-r0",
+		bm.Layers[1].Digest.String() + " CONTAINS foreign-tool 2.0-r0",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("SBOM packages:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	subjects := map[string]bool{}
+	for _, path := range flag.Args() {
+		var st struct {
+			Subject []struct {
+				Digest map[string]string
+			}
+			Predicate struct {
+				BuildDefinition struct {
+					ExternalParameters struct {
+						Target        string
+						Architectures []string
+					}
+					ResolvedDependencies []struct {
+						Name   string
+						Digest map[string]string
+					}
+				}
+			}
+		}
+		readJSON(t, path, &st)
+		for _, s := range st.Subject {
+			subjects["sha256:"+s.Digest["sha256"]] = true
+		}
+		bd := st.Predicate.BuildDefinition
+		deps := bd.ResolvedDependencies
+		if len(deps) != 1 || deps[0].Name != "//rules/tests/foreign:base" || "sha256:"+deps[0].Digest["sha256"] != baseDigest.String() {
+			t.Errorf("%s: dependencies %+v, want only the base at %s", filepath.Base(path), deps, baseDigest)
+		}
+		if bd.ExternalParameters.Target != "//rules/tests/foreign:index" || !reflect.DeepEqual(bd.ExternalParameters.Architectures, []string{"aarch64"}) {
+			t.Errorf("%s: parameters %+v", filepath.Base(path), bd.ExternalParameters)
+		}
+	}
+	if len(flag.Args()) != 2 || !subjects[imageDigest.String()] || !subjects[indexDigest.String()] {
+		t.Errorf("statements %v about %v, want the image %s and the index %s", flag.Args(), subjects, imageDigest, indexDigest)
 	}
 }

@@ -35,41 +35,64 @@ func main() {
 	}
 }
 
+// The base's apk database: its first layer installs foreign-base, its
+// second (apk add in another tool) foreign-tool, rewriting the database.
+const (
+	baseRecord = "C:Q1Zm9yZWlnbi1iYXNlLTEuMC1yMDA=\nP:foreign-base\nV:1.0-r0\nA:aarch64\nS:1\nI:1\nT:a base\nU:https://example.org/\nL:MIT\nF:bin\nR:foreign\nZ:Q1AAAAAAAAAAAAAAAAAAAAAAAAAAA=\nF:etc\nR:foreign-release\nZ:Q1AAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n"
+	toolRecord = "C:Q1Zm9yZWlnbi10b29sLTIuMC1yMDA=\nP:foreign-tool\nV:2.0-r0\nA:aarch64\nS:1\nI:1\nT:a tool\nU:https://example.org/\nL:Apache-2.0\nF:usr/bin\nR:foreign-tool\nZ:Q1AAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n"
+)
+
+// layerOf is a tar layer of the files (name, body; a name ending in / is a
+// directory) in Docker's media type, as that library writes it.
+func layerOf(files [][2]string) (v1.Layer, error) {
+	var raw bytes.Buffer
+	tw := tar.NewWriter(&raw)
+	for _, f := range files {
+		h := &tar.Header{Name: f[0], Mode: 0o644, Size: int64(len(f[1])), ModTime: time.Unix(1, 0), Typeflag: tar.TypeReg}
+		if strings.HasSuffix(f[0], "/") {
+			h.Typeflag, h.Mode = tar.TypeDir, 0o755
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			return nil, err
+		}
+		if _, err := tw.Write([]byte(f[1])); err != nil {
+			return nil, err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return nil, err
+	}
+	return tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(raw.Bytes())), nil },
+		tarball.WithMediaType(types.DockerLayer))
+}
+
 func write(out, platform string, nested bool) error {
 	osName, arch, ok := strings.Cut(platform, "/")
 	if out == "" || !ok {
 		return fmt.Errorf("want --out DIR and --platform OS/ARCH")
 	}
-	var raw bytes.Buffer
-	tw := tar.NewWriter(&raw)
-	for _, f := range []struct{ name, body string }{
-		{"./etc/", ""},
-		{"./etc/foreign-release", "ID=foreign\n"},
+	img := empty.Image
+	for i, l := range []struct {
+		createdBy string
+		files     [][2]string
+	}{
+		{"COPY foreign-release /etc/ # another tool", [][2]string{
+			{"./bin/", ""}, {"./bin/foreign", "#!/bin/true\n"}, {"./etc/", ""}, {"./etc/foreign-release", "ID=foreign\n"},
+			{"./lib/", ""}, {"./lib/apk/", ""}, {"./lib/apk/db/", ""}, {"./lib/apk/db/installed", baseRecord},
+		}},
+		{"RUN apk add foreign-tool # another tool", [][2]string{
+			{"./lib/apk/db/installed", baseRecord + toolRecord}, {"./usr/", ""}, {"./usr/bin/", ""}, {"./usr/bin/foreign-tool", "tool\n"},
+		}},
 	} {
-		h := &tar.Header{Name: f.name, Mode: 0o644, Size: int64(len(f.body)), ModTime: time.Unix(1, 0), Typeflag: tar.TypeReg}
-		if strings.HasSuffix(f.name, "/") {
-			h.Typeflag, h.Mode = tar.TypeDir, 0o755
-		}
-		if err := tw.WriteHeader(h); err != nil {
+		layer, err := layerOf(l.files)
+		if err != nil {
 			return err
 		}
-		if _, err := tw.Write([]byte(f.body)); err != nil {
+		if img, err = mutate.Append(img, mutate.Addendum{Layer: layer, History: v1.History{
+			CreatedBy: l.createdBy, Created: v1.Time{Time: time.Unix(int64(1+i), 0).UTC()},
+		}}); err != nil {
 			return err
 		}
-	}
-	if err := tw.Close(); err != nil {
-		return err
-	}
-	l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(raw.Bytes())), nil },
-		tarball.WithMediaType(types.DockerLayer))
-	if err != nil {
-		return err
-	}
-	img, err := mutate.Append(empty.Image, mutate.Addendum{Layer: l, History: v1.History{
-		CreatedBy: "COPY foreign-release /etc/ # another tool", Created: v1.Time{Time: time.Unix(1, 0).UTC()},
-	}})
-	if err != nil {
-		return err
 	}
 	cf, err := img.ConfigFile()
 	if err != nil {

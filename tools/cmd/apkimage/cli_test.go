@@ -32,7 +32,7 @@ func TestVerbHelp(t *testing.T) {
 		"layer":      {"lock", "apk-arch", "keyring", "key", "mtime", "account", "max-layers", "no-busybox-links", "out", "meta", "base-layer", "base-layout", "base-meta"},
 		"image":      {"out", "platform", "base", "base-name", "user", "workdir", "mtime", "config-out", "digest-out", "stop-signal", "accounts", "layer-meta", "no-default-env", "layer", "layer-dir", "tar", "env", "label", "annotation", "entrypoint", "cmd", "volume", "expose", "stamp-status", "stamp-key"},
 		"sbom":       {"meta", "layout", "index", "name", "mtime", "out", "base", "base-name"},
-		"provenance": {"lock", "lock-name", "target", "version", "layout", "predicate", "statement"},
+		"provenance": {"lock", "lock-name", "base", "base-name", "target", "version", "layout", "predicate", "statement"},
 		"paths":      {"spec", "mtime", "out"},
 	}
 	var names []string

@@ -219,19 +219,7 @@ func TestLayerVerbStackedOnLayout(t *testing.T) {
 
 // writeTarFile writes a tar of one empty file named name.
 func writeTarFile(t *testing.T, dir, file, name string) string {
-	var b bytes.Buffer
-	tw := tar.NewWriter(&b)
-	if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Mode: 0o644}); err != nil {
-		t.Fatal(err)
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(dir, file)
-	if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return writeFilesTar(t, dir, file, map[string]string{name: ""})
 }
 
 // metaPackages lists META.json's packages as name-version.

@@ -6,19 +6,24 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/musl-dynamic/musl-dynamic/tools/internal/baseimage"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/image"
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/sbom"
 )
 
 const sbomUsage = `usage: apkimage sbom --meta META.json --name NAME [--layout DIR [--base DIR --base-name NAME]] [--mtime SECONDS] --out SBOM.spdx.json
+       apkimage sbom --layout DIR --base DIR --base-name NAME --name NAME [--mtime SECONDS] --out SBOM.spdx.json
        apkimage sbom --index LAYOUT --name NAME [--mtime SECONDS] --out SBOM.spdx.json
 
 Writes an SPDX 2.3 JSON document. With --meta: the packages of META.json,
 the OS of its os_release, and with --layout the image's digest and its
 layers (image CONTAINS layers, each package's layer CONTAINS it); with
---base, the base image's digest (image DESCENDANT_OF base). For an image
-built on a base without packages of its own, --meta is the base's. With
---index: the image index's digest and each platform's image.
+--base, the base image's manifest digest (image DESCENDANT_OF base). For an
+image built on a base without packages of its own, --meta is the base's;
+without --meta, the packages are those of the apk database in the base's
+layers (none when it has none), each in the base layer holding its files
+(a base another tool wrote). With --index: the image index's digest and
+each platform's image.
 
 flags:`
 
@@ -43,8 +48,8 @@ func sbomMain(args []string) error {
 	if fs.NArg() > 0 {
 		return imgUsageError(fs, "unexpected arguments %q", fs.Args())
 	}
-	if (*meta == "") == (*index == "") || *name == "" || *out == "" {
-		return imgUsageError(fs, "--name, --out and one of --meta or --index are required")
+	if *meta != "" && *index != "" || *meta == "" && *index == "" && *base == "" || *name == "" || *out == "" {
+		return imgUsageError(fs, "--name, --out and one of --meta, --index or --layout with --base are required")
 	}
 	if (*base == "") != (*baseName == "") || (*base != "" && *layout == "") {
 		return imgUsageError(fs, "--base and --base-name go together, with --layout")
@@ -65,17 +70,27 @@ func sbomMain(args []string) error {
 		}
 		return imgWriteFile(*out, buf.Bytes())
 	}
-	m, err := sbom.ReadMeta(*meta)
-	if err != nil {
-		return err
-	}
-	doc := sbom.Doc{Name: *name, Created: when, Packages: m.Packages, OS: sbom.OSOf(m.OSRelease)}
-	if *base != "" {
-		s, err := image.Summarize(*base)
+	m := &sbom.Meta{Packages: []sbom.Package{}}
+	if *meta != "" {
+		if m, err = sbom.ReadMeta(*meta); err != nil {
+			return err
+		}
+	} else {
+		// No apk layer of this stack: the packages are the base's, in the
+		// base's layers.
+		im, err := baseimage.Read(*base)
 		if err != nil {
 			return fmt.Errorf("base image %s: %w", *baseName, err)
 		}
-		doc.Base = &sbom.Base{Name: *baseName, Digest: s.Digest.String()}
+		m.Packages = append(m.Packages, im.Packages...)
+	}
+	doc := sbom.Doc{Name: *name, Created: when, Packages: m.Packages, OS: sbom.OSOf(m.OSRelease)}
+	if *base != "" {
+		d, err := image.ImageDigest(*base)
+		if err != nil {
+			return fmt.Errorf("base image %s: %w", *baseName, err)
+		}
+		doc.Base = &sbom.Base{Name: *baseName, Digest: d.String()}
 	}
 	if *layout != "" {
 		s, err := image.Summarize(*layout)
@@ -86,7 +101,10 @@ func sbomMain(args []string) error {
 			return fmt.Errorf("layout %s is not a single image; pass the image's layout to --layout and an index's to --index", *layout)
 		}
 		doc.Digest = s.Digest.String()
-		ours := map[string]bool{m.Digest: true}
+		ours := map[string]bool{}
+		if m.Digest != "" {
+			ours[m.Digest] = true
+		}
 		for _, p := range m.Packages {
 			if p.Layer != "" {
 				ours[p.Layer] = true
@@ -98,7 +116,7 @@ func sbomMain(args []string) error {
 			found = found || has
 			doc.Layers = append(doc.Layers, sbom.Layer{Digest: l.Digest.String(), DiffID: s.DiffIDs[i].String(), Packages: has})
 		}
-		if !found {
+		if !found && *meta != "" {
 			return fmt.Errorf("layout %s has no layer %s of %s: pass the META.json of the layer this image was built from", *layout, m.Digest, *meta)
 		}
 	}

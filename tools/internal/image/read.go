@@ -187,6 +187,17 @@ func LayerFiles(dir string) ([]LayerFile, error) {
 	return out, nil
 }
 
+// ImageDigest is the image manifest's digest of a single-platform layout
+// of either shape readSingle takes (for a crane pull layout, not the
+// digest of the index around it): what base.digest annotations name.
+func ImageDigest(dir string) (v1.Hash, error) {
+	s, err := readSingle(dir)
+	if err != nil {
+		return v1.Hash{}, err
+	}
+	return s.desc.Digest, nil
+}
+
 // Summary is what an SBOM needs to know of a layout.
 type Summary struct {
 	// Digest is the digest of index.json's one entry: an image manifest or

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/musl-dynamic/musl-dynamic/tools/internal/lock"
 )
@@ -25,7 +26,16 @@ const (
 type Input struct {
 	Target  string // Bazel label of the image or index, e.g. //e2e:musl_dynamic
 	Version string // the rule set's version (rules/private/version.bzl)
-	Locks   []Lock // one per apk architecture the image covers
+	Locks   []Lock // one per apk architecture whose image has packages
+	Bases   []Base // one per apk architecture whose image is built on a base
+}
+
+// Base is the image one architecture's image is built on: an input as
+// much as the packages, and the only one of an image that adds none.
+type Base struct {
+	Arch   string // apk architecture, e.g. aarch64
+	Name   string // as the user knows it, e.g. the base's label
+	Digest string // its image manifest's digest, sha256:<hex>
 }
 
 // Lock is the lock one architecture's packages were installed from: the
@@ -103,19 +113,33 @@ func Build(in Input) (Predicate, error) {
 	if !versionRE.MatchString(in.Version) {
 		return Predicate{}, fmt.Errorf("rule set version %q is not a version (want e.g. 0.1.0)", in.Version)
 	}
-	if len(in.Locks) == 0 {
-		return Predicate{}, fmt.Errorf("%s: no architectures given", in.Target)
+	if len(in.Locks) == 0 && len(in.Bases) == 0 {
+		return Predicate{}, fmt.Errorf("%s: no architectures given (neither a lock nor a base)", in.Target)
 	}
 	locks := append([]Lock(nil), in.Locks...)
 	sort.Slice(locks, func(i, j int) bool { return locks[i].Arch < locks[j].Arch })
-	var arches []string
+	bases := append([]Base(nil), in.Bases...)
+	sort.Slice(bases, func(i, j int) bool { return bases[i].Arch < bases[j].Arch })
+	archSet := map[string]bool{}
 	var deps []ResourceDescriptor
+	for i, b := range bases {
+		if i > 0 && bases[i-1].Arch == b.Arch {
+			return Predicate{}, fmt.Errorf("%s: the base of architecture %s given twice", in.Target, b.Arch)
+		}
+		archSet[b.Arch] = true
+		h := strings.TrimPrefix(b.Digest, "sha256:")
+		if b.Name == "" || !hexSHA256.MatchString(h) || h == b.Digest {
+			return Predicate{}, fmt.Errorf("%s: the %s base %q needs a name and a sha256:<64 hex digits> digest, not %q", in.Target, b.Arch, b.Name, b.Digest)
+		}
+		deps = append(deps, ResourceDescriptor{Name: b.Name, Digest: map[string]string{"sha256": h},
+			Annotations: map[string]string{"apk.arch": b.Arch, "oci.role": "base image"}})
+	}
 	seenLock := map[string]bool{}
 	for i, lk := range locks {
 		if i > 0 && locks[i-1].Arch == lk.Arch {
 			return Predicate{}, fmt.Errorf("%s: architecture %s given twice", in.Target, lk.Arch)
 		}
-		arches = append(arches, lk.Arch)
+		archSet[lk.Arch] = true
 		pkgs, err := lockedPackages(lk)
 		if err != nil {
 			return Predicate{}, err
@@ -128,6 +152,11 @@ func Build(in Input) (Predicate, error) {
 		}
 		deps = append(deps, pkgs...)
 	}
+	arches := make([]string, 0, len(archSet))
+	for a := range archSet {
+		arches = append(arches, a)
+	}
+	sort.Strings(arches)
 	return Predicate{
 		BuildDefinition: BuildDefinition{
 			BuildType: BuildType,

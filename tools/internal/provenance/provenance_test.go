@@ -148,6 +148,11 @@ func TestBuildErrors(t *testing.T) {
 		{"unknown arch", func(in *Input) { in.Locks = locksFor(lockBytes, "my.lock.json", "x86_64", "mips") }, "lock my.lock.json has no architecture mips"},
 		{"twice", func(in *Input) { in.Locks = locksFor(lockBytes, "my.lock.json", "x86", "x86") }, "architecture x86 given twice"},
 		{"not a lock", func(in *Input) { in.Locks[0].Bytes = []byte("{}") }, "lock my.lock.json:"},
+		{"base without a digest", func(in *Input) { in.Bases = []Base{{Arch: "x86_64", Name: "//b", Digest: "latest"}} }, `the x86_64 base "//b" needs a name and a sha256:<64 hex digits> digest, not "latest"`},
+		{"base without a name", func(in *Input) { in.Bases = []Base{{Arch: "x86_64", Digest: baseDigest}} }, "needs a name"},
+		{"base twice", func(in *Input) {
+			in.Bases = []Base{{Arch: "x86", Name: "//b", Digest: baseDigest}, {Arch: "x86", Name: "//c", Digest: baseDigest}}
+		}, "the base of architecture x86 given twice"},
 		{"bad sha", func(in *Input) {
 			in.Locks[0].Bytes = bytes.Replace(lockBytes, []byte(`"sha256": "`), []byte(`"sha256": "zz`), 1)
 		}, "lock my.lock.json:"},
@@ -168,5 +173,69 @@ func TestBuildErrors(t *testing.T) {
 	}
 	if _, err := NewStatement(Predicate{}, []Subject{{Name: "x", Digest: map[string]string{"sha256": "12"}}}); err == nil {
 		t.Error("a subject with a short digest was accepted")
+	}
+}
+
+const baseDigest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+// TestBuildWithBases: an image built on a base names it, by its manifest
+// digest, as a resolved dependency; an image that adds no packages has the
+// base as its only one.
+func TestBuildWithBases(t *testing.T) {
+	lockBytes := bundledLock(t)
+	lockSum := sha256.Sum256(lockBytes)
+	base := func(arch string) Base { return Base{Arch: arch, Name: "//b:" + arch, Digest: baseDigest} }
+	for _, tc := range []struct {
+		name   string
+		locks  []Lock
+		bases  []Base
+		arches string
+		deps   []string // name digest, the packages of a lock as "+packages"
+	}{{
+		name:   "a base and no packages",
+		bases:  []Base{base("aarch64")},
+		arches: "aarch64",
+		deps:   []string{"//b:aarch64 " + baseDigest[7:]},
+	}, {
+		name:   "packages on a base",
+		locks:  locksFor(lockBytes, "l.json", "x86_64"),
+		bases:  []Base{base("x86_64")},
+		arches: "x86_64",
+		deps:   []string{"//b:x86_64 " + baseDigest[7:], "l.json " + hex.EncodeToString(lockSum[:]), "+packages"},
+	}, {
+		name:   "an index of images on bases, in architecture order",
+		bases:  []Base{base("x86_64"), base("armv7")},
+		arches: "armv7 x86_64",
+		deps:   []string{"//b:armv7 " + baseDigest[7:], "//b:x86_64 " + baseDigest[7:]},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := Build(Input{Target: "//x:y", Version: "0.1.0", Locks: tc.locks, Bases: tc.bases})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(p.BuildDefinition.ExternalParameters.Architectures, " "); got != tc.arches {
+				t.Errorf("architectures %q, want %q", got, tc.arches)
+			}
+			var got []string
+			for _, d := range p.BuildDefinition.ResolvedDependencies {
+				switch {
+				case d.Annotations["apk.name"] != "":
+					if got[len(got)-1] != "+packages" {
+						got = append(got, "+packages")
+					}
+				case d.Annotations["oci.role"] == "base image":
+					got = append(got, d.Name+" "+d.Digest["sha256"])
+					if d.Annotations["apk.arch"] != strings.TrimPrefix(d.Name, "//b:") {
+						t.Errorf("base %s annotated %v", d.Name, d.Annotations)
+					}
+				default:
+					got = append(got, d.Name+" "+d.Digest["sha256"])
+				}
+			}
+			diff := strings.Join(got, "\n") != strings.Join(tc.deps, "\n")
+			if diff {
+				t.Errorf("dependencies:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.deps, "\n"))
+			}
+		})
 	}
 }
