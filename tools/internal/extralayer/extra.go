@@ -171,8 +171,30 @@ func Write(spec *Spec, base string, layers []image.Layer, user string, mtime tim
 	if len(entries) == 0 {
 		return "", resolved, nil
 	}
+	if err := checkParents(entries, tree); err != nil {
+		return "", "", err
+	}
 	tarPath, err = writeEntries(entries, tree, mtime)
 	return tarPath, resolved, err
+}
+
+// checkParents refuses an entry below a symlink of the layers beneath
+// (a base whose /etc or /home is a link): unpacked, it would land where
+// the link points, not where the accounts and permissions say.
+func checkParents(entries map[string]*paths.Entry, tree rootfs.Tree) error {
+	keys := make([]string, 0, len(entries))
+	for k := range entries {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for d := path.Dir(k); d != "."; d = path.Dir(d) {
+			if f := tree[d]; f != nil && f.Type == tar.TypeSymlink {
+				return fmt.Errorf("/%s would be written through /%s, a symlink to %q in the layers below; choose a path outside it, or a base without that link", k, d, f.Link)
+			}
+		}
+	}
+	return nil
 }
 
 func stackFiles(base string, layers []image.Layer) ([]rootfs.Layer, error) {

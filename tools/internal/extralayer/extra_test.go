@@ -168,3 +168,41 @@ func TestApplyPermissionsSkipsSymlinks(t *testing.T) {
 		t.Errorf("entries = %q, want %q", got, want)
 	}
 }
+
+// TestWriteThroughBaseSymlink: accounts and homes are not written below a
+// symlink of the layers beneath (round 3): unpacked, they would land where
+// the link points.
+func TestWriteThroughBaseSymlink(t *testing.T) {
+	for _, c := range []struct {
+		name, link, target string
+		spec               *Spec
+		want               string
+	}{
+		{"home is a symlink", "home", "/etc", &Spec{Users: []string{"app:1000"}}, `/home/app would be written through /home, a symlink to "/etc" in the layers below`},
+		{"etc is a symlink", "etc", "/tmp/x", &Spec{Groups: []string{"g:5"}}, `/etc/group would be written through /etc, a symlink to "/tmp/x"`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			tw := tar.NewWriter(&buf)
+			if err := tw.WriteHeader(&tar.Header{Name: c.link, Typeflag: tar.TypeSymlink, Linkname: c.target}); err != nil {
+				t.Fatal(err)
+			}
+			tw.Close()
+			p := filepath.Join(t.TempDir(), "links.tar")
+			if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			layers := append(baseTar(t), image.Layer{Path: p})
+			if c.link == "etc" {
+				layers = []image.Layer{{Path: p}}
+			}
+			out, _, err := Write(c.spec, "", layers, "", time.Unix(0, 0))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("got %v, want %q", err, c.want)
+			}
+			if out != "" {
+				t.Errorf("layer %s written", out)
+			}
+		})
+	}
+}
