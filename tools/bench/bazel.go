@@ -110,10 +110,11 @@ func benchBazel(e *env, r *report) error {
 		return err
 	}
 	defer func() { srv.stop() }()
-	for _, f := range []string{"WORKSPACE.bazel", "e2e/bundled.lock.json"} {
-		if err := replaceInFile(filepath.Join(b.ws, f), e2eAddr, srv.addr); err != nil {
-			return err
-		}
+	if err := replaceInFile(filepath.Join(b.ws, "WORKSPACE.bazel"), e2eAddr, srv.addr); err != nil {
+		return err
+	}
+	if err := rehostLock(filepath.Join(b.ws, "e2e", "bundled.lock.json"), e2eAddr, srv.addr); err != nil {
+		return err
 	}
 	out, err := b.cmd("info", "repository_cache").Output()
 	if err != nil {
@@ -346,6 +347,26 @@ func copyWorkspace(repo, dst string) error {
 		}
 	}
 	return nil
+}
+
+// rehostLock points the lock file at path from the mirror at old to the one
+// at new. Repository URLs are part of a lock's inputs, so inputs_sha256 is
+// computed again (lock.Write), as re-locking against new would write it;
+// apk_repository refuses a lock whose digest does not match.
+func rehostLock(path, old, new string) error {
+	if err := replaceInFile(path, old, new); err != nil {
+		return err
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var l lock.Lock
+	if err := json.Unmarshal(b, &l); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	l.InputsSHA256 = ""
+	return lock.Write(path, &l)
 }
 
 func replaceInFile(path, old, new string) error {

@@ -152,10 +152,11 @@ func consumerWorkspace(repo, dst, mirrorAddr, relURL, version, sum string, fromS
 	if err := exec.Command("cp", "-r", filepath.Join(repo, "e2e", "consumer"), dst).Run(); err != nil {
 		return fmt.Errorf("copying e2e/consumer: %w", err)
 	}
-	for _, f := range []string{"WORKSPACE", "acme.lock.json"} {
-		if err := replaceInFile(filepath.Join(dst, f), e2eAddr, mirrorAddr); err != nil {
-			return err
-		}
+	if err := replaceInFile(filepath.Join(dst, "WORKSPACE"), e2eAddr, mirrorAddr); err != nil {
+		return err
+	}
+	if err := rehostLock(filepath.Join(dst, "acme.lock.json"), e2eAddr, mirrorAddr); err != nil {
+		return err
 	}
 	py := "False"
 	if fromSource {
