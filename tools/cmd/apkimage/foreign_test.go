@@ -45,20 +45,22 @@ const (
 
 // TestVerbsOnForeignBase: an image whose only content is a base another
 // tool wrote (plus a tar) gets an SBOM from the base's apk database, each
-// package in the base layer holding its files, and provenance naming the
-// base by its manifest digest.
+// package in the base layer holding its files, the OS from the base's
+// os-release, and provenance naming the base by its manifest digest.
 func TestVerbsOnForeignBase(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		layers []map[string]string
 		want   []string // "layer-N CONTAINS name", in document order
+		os     string   // the SBOM's operating system, "ID VERSION_ID"
 	}{{
 		name: "apk add in a later base layer",
 		layers: []map[string]string{
-			{"./bin/a": "", "./lib/apk/db/installed": foreignA},
+			{"./bin/a": "", "./lib/apk/db/installed": foreignA, "./etc/os-release": "ID=alpine\nVERSION_ID=3.21.0\n"},
 			{"./usr/bin/b": "", "./lib/apk/db/installed": foreignA + foreignB},
 		},
 		want: []string{"layer-0 CONTAINS a", "layer-1 CONTAINS b"},
+		os:   "alpine 3.21.0",
 	}, {
 		name:   "a base without an apk database",
 		layers: []map[string]string{{"./etc/motd": ""}},
@@ -91,8 +93,12 @@ func TestVerbsOnForeignBase(t *testing.T) {
 			}
 			imgReadJSON(t, out, &doc)
 			name := map[string]string{}
+			os := ""
 			for _, p := range doc.Packages {
 				name[p.SPDXID] = p.Name
+				if p.SPDXID == "SPDXRef-OperatingSystem" {
+					os = p.Name + " " + p.VersionInfo
+				}
 				if p.SPDXID == "SPDXRef-BaseImage" && p.VersionInfo != baseDigest.String() {
 					t.Errorf("base image version %s, want its manifest digest %s", p.VersionInfo, baseDigest)
 				}
@@ -109,6 +115,9 @@ func TestVerbsOnForeignBase(t *testing.T) {
 				case strings.HasPrefix(r.RelatedSpdxElement, "SPDXRef-Package-"):
 					got = append(got, name[r.SpdxElementID]+" CONTAINS "+name[r.RelatedSpdxElement])
 				}
+			}
+			if os != tc.os {
+				t.Errorf("operating system %q, want %q (the base's /etc/os-release)", os, tc.os)
 			}
 			if !descends {
 				t.Errorf("the image is not DESCENDANT_OF the base: %+v", doc.Relationships)

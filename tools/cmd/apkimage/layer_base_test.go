@@ -166,16 +166,19 @@ func TestLayerVerbStackedOnLayout(t *testing.T) {
 	apkLayer := baseLayerFile(t, tmp)
 	motd := writeTarFile(t, tmp, "motd.tar", "./etc/motd")
 	whiteout := writeTarFile(t, tmp, "wh.tar", "./lib/apk/db/.wh.installed")
+	osr := writeFilesTar(t, tmp, "osr.tar", map[string]string{"./etc/os-release": "ID=alpine\nVERSION_ID=3.21.0\n"})
 	for _, tc := range []struct {
 		name   string
 		layers []string
 		want   string
 		// the base's packages and the index of the base layer holding each
 		baseLayers map[string]int
+		os         string // META.json's os-release ID and VERSION_ID
 	}{
-		{"database below another layer", []string{"--layer", apkLayer, "--tar", motd}, "tools-1-r0 musl-1.2.5-r0 hello-2.12-r1 hello-doc-2.12-r1", map[string]int{"tools": 0}},
-		{"database whited out", []string{"--layer", apkLayer, "--tar", whiteout}, "musl-1.2.5-r0 hello-2.12-r1 hello-doc-2.12-r1", nil},
-		{"no database", []string{"--tar", motd}, "musl-1.2.5-r0 hello-2.12-r1 hello-doc-2.12-r1", nil},
+		{"database below another layer", []string{"--layer", apkLayer, "--tar", motd}, "tools-1-r0 musl-1.2.5-r0 hello-2.12-r1 hello-doc-2.12-r1", map[string]int{"tools": 0}, ""},
+		{"database whited out", []string{"--layer", apkLayer, "--tar", whiteout}, "musl-1.2.5-r0 hello-2.12-r1 hello-doc-2.12-r1", nil, ""},
+		{"no database", []string{"--tar", motd}, "musl-1.2.5-r0 hello-2.12-r1 hello-doc-2.12-r1", nil, ""},
+		{"the base's os-release", []string{"--tar", osr, "--tar", motd}, "musl-1.2.5-r0 hello-2.12-r1 hello-doc-2.12-r1", nil, "alpine 3.21.0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -196,6 +199,9 @@ func TestLayerVerbStackedOnLayout(t *testing.T) {
 				t.Fatal(err)
 			}
 			m := readMeta(t, meta)
+			if os := strings.TrimSpace(m.OSRelease["ID"] + " " + m.OSRelease["VERSION_ID"]); os != tc.os {
+				t.Errorf("META.json os-release %q, want %q", os, tc.os)
+			}
 			for _, p := range m.Packages {
 				want := m.Digest
 				if i, ok := tc.baseLayers[p.Name]; ok {

@@ -83,6 +83,7 @@ func sbomMain(args []string) error {
 			return fmt.Errorf("base image %s: %w", *baseName, err)
 		}
 		m.Packages = append(m.Packages, im.Packages...)
+		m.OSRelease = im.OSRelease
 	}
 	doc := sbom.Doc{Name: *name, Created: when, Packages: m.Packages, OS: sbom.OSOf(m.OSRelease)}
 	if *base != "" {

@@ -26,6 +26,12 @@ const maxPaths = 1 << 20
 
 const installed = "lib/apk/db/installed"
 
+// osRelease are where os-release(5) says to look, in order; maxOSRelease
+// bounds what is read of one (a few hundred bytes in practice).
+var osRelease = []string{"etc/os-release", "usr/lib/os-release"}
+
+const maxOSRelease = 64 << 10
+
 // dbFiles are the apk database files a layer may hold.
 var dbFiles = map[string]bool{
 	installed: true, "lib/apk/db/scripts.tar": true, "lib/apk/db/triggers": true,
@@ -40,6 +46,9 @@ type Image struct {
 	// Packages are DB's packages in its order, each with Layer set to the
 	// digest of the base layer holding its files (see Read).
 	Packages []sbom.Package
+	// OSRelease holds the KEY=VALUE pairs of the merged root's
+	// os-release; nil when it has none that is a regular file.
+	OSRelease map[string]string
 }
 
 // LayerOf maps the sbom.PackageKey of each package to its layer's digest.
@@ -66,6 +75,7 @@ func Read(dir string) (*Image, error) {
 	sc := newScanner()
 	var db map[string][]byte
 	dbLayer := -1
+	osFiles := map[string][]byte{}
 	for i := len(layers) - 1; i >= 0; i-- {
 		// Open checks the blob's digest before decompressing it.
 		rc, err := layers[i].Open()
@@ -80,11 +90,23 @@ func Read(dir string) (*Image, error) {
 		if db == nil && files[installed] != nil {
 			db, dbLayer = files, i
 		}
+		for _, k := range osRelease {
+			if b, ok := files[k]; ok {
+				osFiles[k] = b
+			}
+		}
+	}
+	var osr map[string]string
+	for _, k := range osRelease {
+		if b, ok := osFiles[k]; ok {
+			osr = layer.ParseOSRelease(b)
+			break
+		}
 	}
 	if db == nil {
-		return &Image{}, nil
+		return &Image{OSRelease: osr}, nil
 	}
-	im := &Image{DB: baseOf(db)}
+	im := &Image{DB: baseOf(db), OSRelease: osr}
 	pkgs, err := im.DB.Packages()
 	if err != nil {
 		return nil, fmt.Errorf("base image %s, layer %d (%s): %w", dir, dbLayer+1, layers[dbLayer].Digest, err)
@@ -136,7 +158,10 @@ func (s *scanner) hidden(name string) bool {
 
 // layer reads layer i, newer ones already read: it records the paths it
 // provides and, with wantDB, returns the apk database files it holds that
-// no newer layer deletes. Its own whiteouts apply to the layers below.
+// no newer layer deletes, and any os-release no newer layer replaces or
+// deletes (only a regular file of at most maxOSRelease bytes: the file
+// only describes the image, so anything else is passed over). Its own
+// whiteouts apply to the layers below.
 func (s *scanner) layer(i int, r io.Reader, wantDB bool) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	var gone, opaque []string
@@ -172,6 +197,14 @@ func (s *scanner) layer(i int, r io.Reader, wantDB bool) (map[string][]byte, err
 				return nil, fmt.Errorf("the base has more than %d paths; this reader keeps that many to find the layer of each apk package", maxPaths)
 			}
 			s.provider[name] = i
+		}
+		if (name == osRelease[0] || name == osRelease[1]) && s.provider[name] == i &&
+			(h.Typeflag == tar.TypeReg || h.Typeflag == '\x00') && !apkfile.IsSparse(h) && h.Size <= maxOSRelease {
+			b, err := io.ReadAll(io.LimitReader(tr, maxOSRelease))
+			if err != nil {
+				return nil, fmt.Errorf("/%s: %w", name, err)
+			}
+			files[name] = b
 		}
 		if wantDB && dbFiles[name] {
 			// Where an unpacker puts the file is where apk would read it:

@@ -42,7 +42,8 @@ func db(specs ...string) string {
 }
 
 // layout writes an image of the given layers, each name → content ("" for
-// an empty file), in another writer's "./" spelling.
+// an empty file, "-> target" for a symlink), in another writer's "./"
+// spelling.
 func layout(t *testing.T, layers ...map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -56,6 +57,12 @@ func layout(t *testing.T, layers ...map[string]string) string {
 		}
 		sort.Strings(names)
 		for _, n := range names {
+			if strings.HasPrefix(files[n], "-> ") {
+				if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeSymlink, Name: "./" + n, Linkname: files[n][3:], Mode: 0o777}); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
 			if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: "./" + n, Mode: 0o644, Size: int64(len(files[n]))}); err != nil {
 				t.Fatal(err)
 			}
@@ -218,5 +225,43 @@ func TestReadErrors(t *testing.T) {
 	}
 	if _, err := Read(filepath.Join(dir, "nope")); err == nil || !strings.Contains(err.Error(), "base image: layout "+filepath.Join(dir, "nope")) {
 		t.Errorf("no layout: %v", err)
+	}
+}
+
+func TestReadOSRelease(t *testing.T) {
+	const (
+		etc = "etc/os-release"
+		usr = "usr/lib/os-release"
+		v1  = "ID=alpine\nVERSION_ID=3.20.3\n"
+		v2  = "ID=alpine\nVERSION_ID='3.21.0'\nPRETTY_NAME=\"Alpine Linux v3.21\"\n"
+	)
+	for _, tc := range []struct {
+		name   string
+		layers []map[string]string
+		want   string // ID VERSION_ID; "" for none
+	}{
+		{"in /etc", []map[string]string{{etc: v1}}, "alpine 3.20.3"},
+		{"a newer layer replaces it", []map[string]string{{etc: v1, installedDB: db("a 1")}, {etc: v2}}, "alpine 3.21.0"},
+		{"/etc's a symlink to /usr/lib's (Alpine's shape)", []map[string]string{{etc: "-> ../usr/lib/os-release", usr: v2}}, "alpine 3.21.0"},
+		{"a newer symlink hides an older file", []map[string]string{{etc: v1, usr: v2}, {etc: "-> ../usr/lib/os-release"}}, "alpine 3.21.0"},
+		{"/etc's first", []map[string]string{{etc: v2, usr: v1}}, "alpine 3.21.0"},
+		{"whited out: /usr/lib's", []map[string]string{{etc: v1, usr: v2}, {"etc/.wh.os-release": ""}}, "alpine 3.21.0"},
+		{"both whited out", []map[string]string{{etc: v1, usr: v2}, {"etc/.wh.os-release": "", "usr/.wh.lib": ""}}, ""},
+		{"larger than the bound: passed over", []map[string]string{{etc: "ID=x\n" + strings.Repeat("#", maxOSRelease)}}, ""},
+		{"none", []map[string]string{{"etc/motd": ""}}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			im, err := Read(layout(t, tc.layers...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ""
+			if im.OSRelease != nil {
+				got = im.OSRelease["ID"] + " " + im.OSRelease["VERSION_ID"]
+			}
+			if got != tc.want {
+				t.Errorf("os-release %q (%v), want %q", got, im.OSRelease, tc.want)
+			}
+		})
 	}
 }

@@ -159,14 +159,15 @@ func describeRoot(t *tree, sp spool, res *Result) error {
 		if err != nil {
 			return err
 		}
-		res.OSRelease = parseOSRelease(b)
+		res.OSRelease = ParseOSRelease(b)
 		break
 	}
 	return nil
 }
 
-// parseOSRelease reads KEY=VALUE lines, unquoting simple quoted values.
-func parseOSRelease(b []byte) map[string]string {
+// ParseOSRelease reads os-release's KEY=VALUE lines, unquoting simple
+// quoted values.
+func ParseOSRelease(b []byte) map[string]string {
 	m := map[string]string{}
 	for _, line := range strings.Split(string(b), "\n") {
 		k, v, ok := strings.Cut(strings.TrimSpace(line), "=")

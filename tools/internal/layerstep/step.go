@@ -117,7 +117,7 @@ func Run(o Options) error {
 			return err
 		}
 		opt.Base = im.DB
-		bl = baseLayers{of: im.LayerOf(), from: "the base's layers", fix: "rebuild the base image"}
+		bl = baseLayers{of: im.LayerOf(), os: im.OSRelease, from: "the base's layers", fix: "rebuild the base image"}
 	}
 	if !o.NoBusybox {
 		opt.Busybox = busybox.Links
